@@ -1,0 +1,64 @@
+// Every path ends here: status files, the report, the job summary, the artifact, the outputs.
+import * as core from '@actions/core';
+import { HEADINGS, type Outcome } from './outcome.js';
+import type { ReleaseRun } from './release.js';
+import { reportPaths, safeFileStem } from './report/paths.js';
+import { addJobSummary, uploadEvidence, writeEvidence, type EvidenceFile } from './report/publish.js';
+import { renderReport } from './report/render.js';
+import { ciGreenJson } from './report/status-files.js';
+import type { ParseResult, Settings } from './settings.js';
+
+export interface Finish {
+  readonly outcome: Outcome;
+  readonly startedAt: Date;
+  readonly settings?: Settings;
+  readonly run?: ReleaseRun;
+  readonly partial: ParseResult['partial'];
+  readonly githubWrites: number;
+}
+
+export async function finish({ outcome, startedAt, settings, run, partial, githubWrites }: Finish): Promise<number> {
+  const workspace = partial.workspace;
+  const paths = reportPaths(workspace, partial.reportDir, settings?.version.tag ?? partial.version);
+  const status: EvidenceFile[] = [];
+  if (settings && run?.ci) status.push({ path: paths.ciGreen, content: `${JSON.stringify(ciGreenJson(settings, run.ci), null, 2)}\n` });
+
+  const report = renderReport({
+    outcome,
+    startedAt,
+    finishedAt: new Date(),
+    settings,
+    raw: partial,
+    run,
+    githubWrites,
+    files: status.map((f) => f.path),
+  });
+  await writeEvidence(workspace, [...status, { path: paths.report, content: report }]);
+  const evidence = [paths.report, ...status.map((f) => f.path)];
+
+  await addJobSummary(report, paths.report).catch((error: unknown) => core.warning(`job summary not written: ${String(error)}`));
+  const artifactName = `release-${safeFileStem(settings?.version.tag ?? partial.version)}-attempt-${settings?.run.runAttempt ?? 1}`;
+  const uploaded = await uploadEvidence(artifactName, workspace, evidence, settings?.run.artifactsAvailable ?? false).catch(
+    (error: unknown) => `artifact upload failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  if (uploaded.startsWith('artifact upload')) core.notice(uploaded);
+  else core.info(uploaded);
+
+  const tag = run?.tag && (run.tag.status === 'created' || run.tag.status === 'kept') ? run.tag.tag : '';
+  const outputs: Record<string, string> = {
+    result: outcome.result,
+    'report-path': paths.report,
+    tag,
+    'aborted-at-step': '',
+    'incident-id': '',
+    'incident-url': '',
+    'release-url': '',
+    changelog: '',
+  };
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+
+  const line = `${HEADINGS[outcome.result]}: ${outcome.headline} — report: ${paths.report}`;
+  if (outcome.exitCode === 0) core.info(line);
+  else core.setFailed([line, ...outcome.reasons.map((r) => `  - ${r}`)].join('\n'));
+  return outcome.exitCode;
+}

@@ -1,0 +1,37 @@
+// Entrypoint: read the settings, run the release, write the evidence, map the outcome to outputs
+// and the exit code. Everything else lives in release.ts and the stages.
+import * as core from '@actions/core';
+import { systemClock } from './clock.js';
+import { createOctokit, gitHubPort } from './github/octokit.js';
+import { failed, invalid, type Outcome } from './outcome.js';
+import { errorMessage, release, type ReleaseRun } from './release.js';
+import { finish } from './finish.js';
+import { parseSettings } from './settings.js';
+
+async function main(): Promise<number> {
+  const startedAt = systemClock.now();
+  const parsed = parseSettings((name) => core.getInput(name), process.env);
+  for (const secret of parsed.secrets) for (const line of [secret, ...secret.split('\n')]) if (line.trim()) core.setSecret(line.trim());
+  if (!parsed.settings) {
+    return finish({ outcome: invalid(parsed.errors), startedAt, partial: parsed.partial, githubWrites: 0 });
+  }
+  const settings = parsed.settings;
+  // Cancelling a run sends SIGINT, then SIGTERM: stop waiting and still write the report.
+  const cancel = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort(new Error(`received ${signal}`)));
+  const github = gitHubPort(createOctokit(settings.githubToken, settings.run, core), settings.run);
+  let run: ReleaseRun | undefined;
+  let outcome: Outcome;
+  try {
+    run = await release(settings, { github, clock: systemClock, log: core, signal: cancel.signal });
+    outcome = run.outcome;
+  } catch (error) {
+    outcome = failed(errorMessage(error), [errorMessage(error)]);
+  }
+  return finish({ outcome, startedAt, settings, run, partial: parsed.partial, githubWrites: github.writes });
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  core.setFailed(`release-to-prod failed unexpectedly: ${errorMessage(error)}`);
+  return 1;
+});

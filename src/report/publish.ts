@@ -1,0 +1,38 @@
+// Writing the evidence: files in the workspace, the job summary, one workflow artifact.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as core from '@actions/core';
+
+export interface EvidenceFile {
+  /** Workspace-relative path. */
+  readonly path: string;
+  readonly content: string;
+}
+
+// GitHub rejects a step summary over 1024 KiB; leave room for what other steps append.
+const SUMMARY_LIMIT = 1000 * 1024;
+
+export async function writeEvidence(workspace: string, files: readonly EvidenceFile[]): Promise<void> {
+  for (const file of files) {
+    const target = path.resolve(workspace, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.content, 'utf8');
+  }
+}
+
+export async function addJobSummary(markdown: string, reportPath: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const body = Buffer.byteLength(markdown) > SUMMARY_LIMIT
+    ? `${markdown.slice(0, SUMMARY_LIMIT / 2)}\n\n_The report is longer than a job summary may be: the whole of it is ${reportPath} in the artifact._\n`
+    : markdown;
+  await core.summary.addRaw(body, true).write();
+}
+
+/** One artifact per run attempt (a re-run's second upload of the same name would be a 409). */
+export async function uploadEvidence(name: string, workspace: string, files: readonly string[], available: boolean): Promise<string> {
+  if (!available) return `artifact upload skipped: not running in GitHub Actions (no ACTIONS_RUNTIME_TOKEN); the files stay in ${workspace}`;
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const client = new DefaultArtifactClient();
+  const { id, size } = await client.uploadArtifact(name, files.map((f) => path.resolve(workspace, f)), workspace, { retentionDays: 90 });
+  return `artifact ${name} uploaded (id ${id}, ${size} bytes)`;
+}

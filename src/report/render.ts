@@ -1,0 +1,105 @@
+// The release report, rendered from the run's results only. Its first heading carries the outcome.
+import { HEADINGS, type Outcome } from '../outcome.js';
+import type { ReleaseRun } from '../release.js';
+import type { Settings } from '../settings.js';
+import type { CiGateResult } from '../stages/ci-gate.js';
+import { cell, code, escapeText, table } from './markdown.js';
+
+export interface ReportInput {
+  readonly outcome: Outcome;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  /** Present when the inputs validated. */
+  readonly settings?: Settings;
+  /** What the user gave, for a run whose inputs did not validate. */
+  readonly raw: { readonly version: string; readonly service: string; readonly environment: string; readonly sha: string };
+  readonly run?: ReleaseRun;
+  readonly githubWrites: number;
+  /** Workspace-relative paths of the status files written, for the evidence list. */
+  readonly files: readonly string[];
+}
+
+export function renderReport(input: ReportInput): string {
+  const { outcome, settings, run } = input;
+  const version = settings?.version.tag ?? input.raw.version ?? '';
+  const service = settings?.service ?? input.raw.service;
+  const environment = settings?.environment ?? input.raw.environment;
+  const title = [HEADINGS[outcome.result], '—', service || '(no service)', version || '(no version)', '→', environment || '(no environment)'].join(' ');
+  const sections = [
+    `# ${escapeText(title)}`,
+    `> ${escapeText(outcome.headline)}`,
+    summaryTable(input),
+    reasons(input),
+    run ? stagesTable(run) : '',
+    run?.approval && run.approval.status !== 'skipped' ? approvalSection(run) : '',
+    run?.preflight ? `## Preflight\n${run.preflight.checks.concat(run.preflight.reasons).map((c) => `- ${escapeText(c)}`).join('\n')}` : '',
+    run?.ci ? ciSection(run.ci, settings!) : '',
+    run?.tag ? `## Tag\n${escapeText(run.tag.detail)}` : '',
+    evidence(input),
+  ];
+  return `${sections.filter(Boolean).join('\n\n')}\n`;
+}
+
+function summaryTable({ settings, raw, startedAt, finishedAt, githubWrites }: ReportInput): string {
+  const rows: [string, string][] = [];
+  if (settings) {
+    const { run } = settings;
+    rows.push(
+      ['Service', `${code(settings.service)} in namespace ${code(settings.namespace)}, container ${code(settings.container)}`],
+      ['Version', code(settings.version.tag)],
+      ['Commit', code(settings.sha)],
+      ['Environment', code(settings.environment)],
+      ['Image', code(settings.digest ? `${settings.image}@${settings.digest}` : `${settings.image} (no digest: dry run)`)],
+      ['Canary steps', settings.canarySteps.map((w) => `${w}%`).join(' → ')],
+      ['SLO', `error rate ≤ ${settings.slo.errorRateMax}, p95 ≤ ${settings.slo.p95LatencyMs} ms, window ${settings.slo.windowMinutes} min, sample every ${settings.slo.intervalSeconds} s (provider: ${settings.sloProvider.kind})`],
+      ['Workflow run', run.runUrl ? `[${run.runId}${run.runAttempt > 1 ? ` attempt ${run.runAttempt}` : ''}](${run.runUrl})` : 'none (run outside GitHub Actions)'],
+      ['Triggered by', `${run.actor ? `@${cell(run.actor)}` : 'unknown'}${run.eventName ? ` (${cell(run.eventName)})` : ''}`],
+      ['Dry run', settings.dryRun ? 'yes: no tag, no cluster write, no issue, no release' : 'no'],
+    );
+  } else {
+    rows.push(['Service', cell(raw.service || '—')], ['Version', cell(raw.version || '—')], ['Commit', cell(raw.sha || '—')], ['Environment', cell(raw.environment || '—')]);
+  }
+  rows.push(
+    ['Started', startedAt.toISOString()],
+    ['Finished', `${finishedAt.toISOString()} (${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(1)} s)`],
+    ['GitHub writes', String(githubWrites)],
+  );
+  return table(['Release', ''], rows);
+}
+
+function reasons({ outcome, settings }: ReportInput): string {
+  if (outcome.reasons.length === 0) return '';
+  const heading = outcome.result === 'blocked' ? 'Blocked' : outcome.result === 'aborted' ? 'Aborted' : 'Failed';
+  const lines = outcome.reasons.map((r) => `- ${escapeText(r)}`);
+  if (!settings) lines.push('', 'The inputs did not validate, so nothing was sent to GitHub or the cluster. Fix every input above and run again.');
+  return `## ${heading}\n${lines.join('\n')}`;
+}
+
+function stagesTable(run: ReleaseRun): string {
+  return `## Stages\n${table(['Stage', 'Result', 'Seconds', 'What happened'], run.stages.map((s) => [s.name, s.status, s.seconds.toFixed(1), s.summary]))}`;
+}
+
+function approvalSection(run: ReleaseRun): string {
+  const approval = run.approval!;
+  return `## Approval\n${table(['Checked', 'Allows the run', 'Why'], approval.checks.map((c) => [c.subject, c.allowed ? 'yes' : 'no', c.detail]))}`;
+}
+
+function ciSection(ci: CiGateResult, settings: Settings): string {
+  const { evaluation } = ci;
+  const rows = [
+    ...evaluation.runs.map((r) => [r.name, `check run (${r.app || 'app'})`, r.status === 'completed' ? r.conclusion ?? '' : r.status, r.verdict, r.reason ?? '']),
+    ...evaluation.statuses.map((s) => [s.context, 'commit status', s.state, s.verdict, s.reason ?? '']),
+  ];
+  const lines = [
+    `## CI gate: ${ci.status === 'green' ? 'green' : 'not green'}`,
+    `Own check run: ${escapeText(ci.own.kind === 'id' ? `${ci.own.id}, ${ci.own.source}` : ci.own.source)}. ` +
+      `Polls: ${ci.polls}, waited ${ci.waitedSeconds} s of ${settings.ciWaitMinutes} min.`,
+    rows.length > 0 ? table(['Check', 'Kind', 'State', 'Verdict', 'Note'], rows) : '_No check runs or commit statuses on this commit._',
+  ];
+  if (evaluation.unmatchedIgnores.length > 0) lines.push(`ignore-checks that matched nothing: ${evaluation.unmatchedIgnores.map((n) => code(n)).join(', ')}`);
+  return lines.join('\n\n');
+}
+
+function evidence({ files }: ReportInput): string {
+  return files.length > 0 ? `## Evidence\n${files.map((f) => `- ${code(f)}`).join('\n')}` : '';
+}
