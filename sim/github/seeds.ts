@@ -1,0 +1,169 @@
+/** The seeding API's argument types and the small helpers every seeding module shares. */
+import { createHash } from 'node:crypto';
+import type * as M from './model.js';
+
+/** An ISO date string, epoch ms, or Date. */
+export type Time = string | number | Date;
+/** A login, or git identity fields (a login also registers the user). */
+export type PersonSeed = string | { login?: string; name?: string; email?: string };
+
+/** The account GITHUB_TOKEN acts as; the author of whatever the action creates. */
+export const TOKEN_USER = 'github-actions[bot]';
+export const ACTIONS_APP: M.App = { id: 15368, slug: 'github-actions', name: 'GitHub Actions' };
+
+export function toMs(time: Time | undefined, fallback: number): number {
+  if (time === undefined) return fallback;
+  return typeof time === 'number' ? time : new Date(time).getTime();
+}
+
+/** Deterministic object ids: the same seeding gives the same shas on every run. */
+export function sha1(text: string): M.Sha {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+export interface CommitSeed {
+  sha?: M.Sha;
+  message?: string;
+  author?: PersonSeed;
+  date?: Time;
+  /** Default: the current head of `branch`. */
+  parents?: M.Sha[];
+  /** Branch whose head moves to the new commit (default: the default branch); null moves none. */
+  branch?: string | null;
+}
+
+export interface TagSeed {
+  /** Default true: a tag object plus the ref, as `git tag -a` makes. */
+  annotated?: boolean;
+  message?: string;
+  tagger?: PersonSeed;
+  date?: Time;
+}
+
+export interface CheckRunSeed {
+  sha: M.Sha;
+  name: string;
+  /** Default `completed`, or `in_progress` with `completeAfterMs` / `conclusion: null`. */
+  status?: M.CheckStatus;
+  /** Default `success` when completed. */
+  conclusion?: M.Conclusion | null;
+  /** Workflow run of an Actions check run (drives details_url); generated when omitted. */
+  runId?: number;
+  /** Default: the GitHub Actions app (id 15368). */
+  app?: Partial<M.App>;
+  id?: number;
+  detailsUrl?: string;
+  startedAt?: Time;
+  /** Completes by itself this many ms after the server started serving (per the injected clock). */
+  completeAfterMs?: number;
+  /** Conclusion reached at `completeAfterMs` (default success). */
+  completeWith?: M.Conclusion;
+}
+
+export interface StatusSeed {
+  sha: M.Sha;
+  context: string;
+  state: M.StatusState;
+  description?: string;
+  targetUrl?: string;
+  createdAt?: Time;
+  creator?: string;
+}
+
+export interface RunSeed {
+  id?: number;
+  sha?: M.Sha;
+  branch?: string;
+  name?: string;
+  event?: string;
+  status?: M.CheckStatus;
+  conclusion?: M.Conclusion | null;
+  attempt?: number;
+  actor?: string;
+}
+
+export interface JobSeed {
+  id?: number;
+  name: string;
+  status?: M.CheckStatus;
+  conclusion?: M.Conclusion | null;
+  /** Default 'GitHub Actions 2'; null for a job not yet on a runner. */
+  runnerName?: string | null;
+  attempt?: number;
+  /** With a sha the job also gets its check run (same id, as for real Actions jobs). */
+  sha?: M.Sha;
+  startedAt?: Time;
+  completeAfterMs?: number;
+  completeWith?: M.Conclusion;
+}
+
+export interface ApprovalSeed {
+  user: string;
+  state: M.Approval['state'];
+  environments: string[];
+  comment?: string;
+}
+
+export interface IssueSeed {
+  number?: number;
+  title: string;
+  body?: string | null;
+  state?: 'open' | 'closed';
+  labels?: string[];
+  assignees?: string[];
+  user?: string;
+  createdAt?: Time;
+}
+
+export interface PullRequestSeed extends IssueSeed {
+  base?: string;
+  head?: string;
+  /** Default: true unless `state: 'open'`. A merged PR gets a squash commit on `base`. */
+  merged?: boolean;
+  mergedAt?: Time;
+  /** An existing commit to use as the merge commit instead of a new one. */
+  mergeCommitSha?: M.Sha;
+  /** Commits of the PR branch (associated with the PR). */
+  commits?: M.Sha[];
+}
+
+export interface CommentSeed {
+  body: string;
+  user?: string;
+  createdAt?: Time;
+}
+
+export interface ReleaseSeed {
+  tagName: string;
+  targetCommitish?: string;
+  name?: string | null;
+  body?: string | null;
+  draft?: boolean;
+  prerelease?: boolean;
+  author?: string;
+  createdAt?: Time;
+}
+
+export interface DeploymentSeed {
+  sha?: M.Sha;
+  ref?: string;
+  environment?: string;
+  task?: string;
+  description?: string | null;
+  payload?: Record<string, unknown> | string;
+  creator?: string;
+  transient?: boolean;
+  production?: boolean;
+  createdAt?: Time;
+}
+
+export interface DeploymentStatusSeed {
+  state: M.DeploymentState;
+  description?: string;
+  environmentUrl?: string;
+  logUrl?: string;
+  environment?: string;
+  creator?: string;
+  /** Default true: a success marks earlier successful deployments to the environment inactive. */
+  autoInactive?: boolean;
+}
