@@ -1,0 +1,109 @@
+// Bake one canary step: sample the SLO at 0, interval, 2·interval … up to the window end, stop at
+// the first breach or gate error. Time comes from the injected clock, so tests run a 5-minute
+// window in microseconds.
+import type { Clock } from '../clock.js';
+import type { Slo } from '../settings.js';
+import { judge, type Breach, type Judgement, type Verdict } from './judge.js';
+import type { Measurement, SloContext, SloProviderBackend } from './provider.js';
+
+/** One reading with everything the report needs: which metric tripped, its value and its threshold. */
+export interface Sample {
+  /** ISO time the sample was taken. */
+  readonly at: string;
+  readonly elapsedSeconds: number;
+  readonly step: number;
+  readonly errorRate: number | null;
+  readonly p95LatencyMs: number | null;
+  readonly requests: number | null;
+  readonly extra?: Readonly<Record<string, number>>;
+  readonly verdict: Verdict;
+  readonly breaches: readonly Breach[];
+  readonly summary: string;
+  readonly thresholds: { readonly errorRateMax: number; readonly p95LatencyMs: number };
+  readonly gateError?: string;
+}
+
+export interface BakeResult {
+  /** A gate error is a breach (its sample says `gate-error`). */
+  readonly verdict: 'within' | 'breach';
+  readonly samples: readonly Sample[];
+  /** The sample that failed the step. */
+  readonly breach?: Sample;
+  readonly startedAt: string;
+  readonly endedAt: string;
+}
+
+export interface BakeOptions {
+  readonly signal?: AbortSignal;
+  /** Called as soon as a sample is judged, before the bake acts on it (progress, abort latency). */
+  readonly onSample?: (sample: Sample) => void;
+}
+
+export async function bake(provider: SloProviderBackend, context: SloContext, slo: Slo, clock: Clock, options: BakeOptions = {}): Promise<BakeResult> {
+  const { signal, onSample } = options;
+  const started = clock.now();
+  const intervalMs = Math.max(1, Math.round(slo.intervalSeconds * 1000));
+  // Whole milliseconds first, so that a 1-minute window at 30 s gives samples 0, 30, 60 and float
+  // noise (0.1 min × 60 000) cannot drop or add the last one.
+  const lastIndex = Math.floor(Math.round(slo.windowMinutes * 60_000) / intervalMs);
+  const samples: Sample[] = [];
+  const finish = (verdict: BakeResult['verdict'], breach?: Sample): BakeResult => ({ verdict, samples, breach, startedAt: started.toISOString(), endedAt: clock.now().toISOString() });
+
+  for (let index = 0; index <= lastIndex; index += 1) {
+    // Scheduled from the start, not from the previous sample, so slow queries do not stretch the window.
+    const wait = started.getTime() + index * intervalMs - clock.now().getTime();
+    if (wait > 0) await clock.sleep(wait, signal);
+    signal?.throwIfAborted();
+    const at = clock.now();
+    const measurement = await measure(provider, { ...context, slo }, signal);
+    let judgement = judge(measurement, slo);
+    if (index === lastIndex && judgement.verdict === 'no-data' && slo.noData === 'breach') judgement = noDataBreach(measurement, slo, judgement);
+    const sample = toSample(measurement, judgement, at, started, context.step, slo);
+    samples.push(sample);
+    onSample?.(sample);
+    if (sample.verdict === 'breach' || sample.verdict === 'gate-error') return finish('breach', sample);
+  }
+  return finish('within');
+}
+
+async function measure(provider: SloProviderBackend, context: SloContext, signal: AbortSignal | undefined): Promise<Measurement> {
+  try {
+    return await provider.measure(context, signal);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    // Providers report expected failures as gateError; anything thrown is still no answer.
+    return { errorRate: null, p95LatencyMs: null, requests: null, gateError: `${provider.name} provider failed: ${messageOf(error)}` };
+  }
+}
+
+// Duck-typed: an error may come from another realm, where instanceof Error is false.
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
+// A canary that served nothing measurable through the whole window has not shown it is healthy.
+function noDataBreach(measurement: Measurement, slo: Slo, judgement: Judgement): Judgement {
+  return {
+    verdict: 'breach',
+    breaches: [{ metric: 'no_data', value: measurement.requests, threshold: slo.minRequests > 0 ? slo.minRequests : null }],
+    summary: `breach: no data at the end of the window and slo.no_data is breach (${judgement.summary})`,
+  };
+}
+
+function toSample(m: Measurement, judgement: Judgement, at: Date, started: Date, step: number, slo: Slo): Sample {
+  return {
+    at: at.toISOString(),
+    elapsedSeconds: (at.getTime() - started.getTime()) / 1000,
+    step,
+    errorRate: m.errorRate,
+    p95LatencyMs: m.p95LatencyMs,
+    requests: m.requests,
+    ...(m.extra ? { extra: m.extra } : {}),
+    verdict: judgement.verdict,
+    breaches: judgement.breaches,
+    summary: judgement.summary,
+    thresholds: { errorRateMax: slo.errorRateMax, p95LatencyMs: slo.p95LatencyMs },
+    ...(m.gateError !== undefined ? { gateError: m.gateError } : {}),
+  };
+}
