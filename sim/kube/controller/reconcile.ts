@@ -1,0 +1,48 @@
+/** One reconcile pass for one Rollout, in the order of reference §5.1. */
+import { ROLLOUTS } from '../resources.js';
+import { editRolloutMetadata, writeRolloutStatus, type Env } from './env.js';
+import { podTemplateHash, stepsHash } from './hash.js';
+import { WORKLOAD_GENERATION, type Rollout } from './model.js';
+import { syncReplicaSets } from './replicasets.js';
+import { reconcileReplicaSets } from './scaling.js';
+import { invalidStatus, progressStatus, resetStatus } from './status.js';
+import { stepsOf } from './steps.js';
+import { validateRollout } from './validate.js';
+import { resolveWorkload } from './workload.js';
+
+export function reconcileRollout(env: Env, namespace: string, name: string): void {
+  let stored = env.read(namespace, name);
+  if (!stored || stored.metadata.deletionTimestamp) return;
+
+  const resolved = resolveWorkload(env.store, stored);
+  const generation = resolved.workloadGeneration;
+  if (generation !== undefined && stored.metadata.annotations?.[WORKLOAD_GENERATION] !== String(generation)) {
+    // A Deployment change is seen as a metadata-only edit of the Rollout: no generation bump (§7).
+    editRolloutMetadata(env, stored, (meta) => {
+      meta.annotations = { ...(meta.annotations ?? {}), [WORKLOAD_GENERATION]: String(generation) };
+    });
+    stored = env.read(namespace, name) ?? stored;
+  }
+  const ro: Rollout = { ...stored, spec: resolved.rollout.spec };
+  const prev = stored.status ?? {};
+  const problem = resolved.problem ?? validateRollout(ro);
+  if (problem) {
+    writeRolloutStatus(env, stored, invalidStatus({ env, ro }, prev, problem));
+    return;
+  }
+  if (stored.spec.replicas === undefined) {
+    env.store.mutate(ROLLOUTS, namespace, name, (cur) => ({ ...cur, spec: { ...(cur.spec as object), replicas: 1 } }), { actor: 'controller' });
+    return;
+  }
+
+  const podHash = podTemplateHash(ro.spec.template);
+  const stepHash = stepsHash(stepsOf(ro));
+  const sets = syncReplicaSets(env, ro, podHash);
+  const view = { env, ro, sets, podHash, stepHash };
+  if (prev.currentPodHash !== podHash || prev.currentStepHash !== stepHash) {
+    writeRolloutStatus(env, stored, resetStatus(view, prev));
+    return;
+  }
+  const scaled = !ro.spec.paused && reconcileReplicaSets(env, ro, prev, sets);
+  writeRolloutStatus(env, stored, progressStatus(view, prev, !scaled));
+}

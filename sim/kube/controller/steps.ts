@@ -1,0 +1,52 @@
+/** Reading canary steps: durations, the weight in force at an index, event wording. */
+import type { CanaryStep, Rollout, RolloutStatus } from './model.js';
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** `pause.duration` is an integer of seconds or a Go duration string (`30s`, `10m`, `1h30m`). */
+export function durationSeconds(duration: number | string | undefined): number | undefined {
+  if (duration === undefined) return undefined;
+  if (typeof duration === 'number') return duration;
+  if (/^\d+$/.test(duration)) return Number(duration);
+  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== duration) return Number.NaN;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_SECONDS[p[2] as string] as number), 0);
+}
+
+export function stepsOf(ro: Rollout): CanaryStep[] {
+  return ro.spec.strategy?.canary?.steps ?? [];
+}
+
+export function hasTrafficRouting(ro: Rollout): boolean {
+  return ro.spec.strategy?.canary?.trafficRouting !== undefined;
+}
+
+/** The last setWeight at an index below `index`, or 0. */
+export function weightBefore(steps: readonly CanaryStep[], index: number): number {
+  for (let i = Math.min(index, steps.length) - 1; i >= 0; i -= 1) {
+    const w = steps[i]?.setWeight;
+    if (w !== undefined) return w;
+  }
+  return 0;
+}
+
+export function isFullyPromoted(status: RolloutStatus | undefined): boolean {
+  return !!status?.stableRS && status.stableRS === status.currentPodHash;
+}
+
+/** The weight the ReplicaSets should be scaled for (reference §5.3). */
+export function desiredWeight(ro: Rollout, status: RolloutStatus): number {
+  const steps = stepsOf(ro);
+  if (status.abort && !isFullyPromoted(status)) return 0;
+  if (status.promoteFull || !status.stableRS || isFullyPromoted(status)) return 100;
+  const index = status.currentStepIndex ?? 0;
+  if (index >= steps.length) return 100;
+  return weightBefore(steps, index + 1);
+}
+
+export function describeStep(step: CanaryStep): string {
+  if (step.setWeight !== undefined) return `setWeight: ${step.setWeight}`;
+  if (step.pause) return step.pause.duration === undefined ? 'pause' : `pause: ${String(step.pause.duration)}`;
+  const kind = Object.keys(step)[0];
+  return kind ?? 'unknown';
+}
