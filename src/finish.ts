@@ -5,7 +5,7 @@ import type { ReleaseRun } from './release.js';
 import { reportPaths, safeFileStem } from './report/paths.js';
 import { addJobSummary, uploadEvidence, writeEvidence, type EvidenceFile } from './report/publish.js';
 import { renderReport } from './report/render.js';
-import { ciGreenJson } from './report/status-files.js';
+import { ciGreenJson, deployResultJson } from './report/status-files.js';
 import type { ParseResult, Settings } from './settings.js';
 
 export interface Finish {
@@ -22,6 +22,12 @@ export async function finish({ outcome, startedAt, settings, run, partial, githu
   const paths = reportPaths(workspace, partial.reportDir, settings?.version.tag ?? partial.version);
   const status: EvidenceFile[] = [];
   if (settings && run?.ci) status.push({ path: paths.ciGreen, content: `${JSON.stringify(ciGreenJson(settings, run.ci), null, 2)}\n` });
+  if (settings && run?.canary) status.push({ path: paths.deployResult, content: `${JSON.stringify(deployResultJson(settings, run.canary, run.rollback), null, 2)}\n` });
+  if (run?.changelog) {
+    status.push({ path: paths.prsInRelease, content: `${JSON.stringify(run.changelog.prs, null, 2)}\n` });
+    status.push({ path: paths.commitsWithoutPr, content: `${JSON.stringify(run.changelog.commitsWithoutPr, null, 2)}\n` });
+  }
+  if (run?.incident) status.push(run.incident.file);
 
   const report = renderReport({
     outcome,
@@ -49,11 +55,11 @@ export async function finish({ outcome, startedAt, settings, run, partial, githu
     result: outcome.result,
     'report-path': paths.report,
     tag,
-    'aborted-at-step': '',
-    'incident-id': '',
-    'incident-url': '',
-    'release-url': '',
-    changelog: '',
+    'aborted-at-step': outcome.result === 'aborted' || run?.rollback ? String(run?.canary?.abortedAtStep ?? '') : '',
+    'incident-id': run?.incident?.id ?? '',
+    'incident-url': run?.incident?.url ?? '',
+    'release-url': run?.githubRelease?.url ?? '',
+    changelog: run?.changelog?.markdown ?? '',
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 

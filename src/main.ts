@@ -3,6 +3,10 @@
 import * as core from '@actions/core';
 import { systemClock } from './clock.js';
 import { createOctokit, gitHubPort } from './github/octokit.js';
+import { kubePort, loadKubeConfig } from './kube/client.js';
+import { createSloProvider } from './slo/index.js';
+import { changelogPort } from './changelog/github.js';
+import { reportPaths } from './report/paths.js';
 import { failed, invalid, type Outcome } from './outcome.js';
 import { errorMessage, release, type ReleaseRun } from './release.js';
 import { finish } from './finish.js';
@@ -18,12 +22,16 @@ async function main(): Promise<number> {
   const settings = parsed.settings;
   // Cancelling a run sends SIGINT, then SIGTERM: stop waiting and still write the report.
   const cancel = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => cancel.abort(new Error(`received ${signal}`)));
-  const github = gitHubPort(createOctokit(settings.githubToken, settings.run, core), settings.run);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cancel.abort(new Error(`received ${signal}`)));
+  const octokit = createOctokit(settings.githubToken, settings.run, core);
+  const github = gitHubPort(octokit, settings.run);
+  const reportPath = reportPaths(settings.run.workspace, settings.reportDir, settings.version.tag).report;
   let run: ReleaseRun | undefined;
   let outcome: Outcome;
   try {
-    run = await release(settings, { github, clock: systemClock, log: core, signal: cancel.signal });
+    const kube = kubePort(loadKubeConfig(settings.kubeconfig));
+    const slo = createSloProvider(settings.sloProvider);
+    run = await release(settings, { github, changelog: changelogPort(octokit, settings.run), kube, slo, clock: systemClock, log: core, signal: cancel.signal, reportPath });
     outcome = run.outcome;
   } catch (error) {
     outcome = failed(errorMessage(error), [errorMessage(error)]);

@@ -36,3 +36,7 @@ export function invalid(reasons: readonly string[]): Outcome {
 export function failed(headline: string, reasons: readonly string[] = []): Outcome {
   return { result: 'failed', exitCode: 1, headline, reasons };
 }
+/** The canary stopped and production is back on the stable version. */
+export function aborted(headline: string, reasons: readonly string[]): Outcome {
+  return { result: 'aborted', exitCode: 3, headline, reasons };
+}

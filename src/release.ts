@@ -1,17 +1,29 @@
 // The release procedure, top to bottom, as the runbook reads:
-// validate → approve → preflight → CI gate → tag → canary → rollback | changelog → report.
-// (Validation happens before this is called; the report is written by main from what this returns.)
+// validate → approve → preflight → CI gate → tag → canary → rollback + incident | changelog → report.
+// (Validation happens before this is called; main writes the report from what this returns.)
+import { buildChangelog, collectSuspects, type ChangelogResult } from './changelog/index.js';
+import type { ChangelogPort } from './changelog/port.js';
 import type { Clock } from './clock.js';
 import type { GitHubPort } from './github/port.js';
-import { blocked, failed, type Outcome } from './outcome.js';
+import { isKubeError, kubeErrorMessage } from './kube/client.js';
+import type { KubePort } from './kube/port.js';
+import { aborted, blocked, dryRun, failed, released, type Outcome } from './outcome.js';
 import type { Settings } from './settings.js';
+import type { Sample } from './slo/bake.js';
+import type { SloProviderBackend } from './slo/provider.js';
 import { approvalGate, type ApprovalResult } from './stages/approval.js';
+import { canary, type CanaryResult } from './stages/canary.js';
 import { ciGate, type CiGateResult } from './stages/ci-gate.js';
+import { finishDeployment, startDeployment, type DeploymentRecord } from './stages/deployment.js';
+import { publishRelease, type GitHubReleaseResult } from './stages/github-release.js';
+import { openIncident, type IncidentResult } from './stages/incident.js';
+import { preflightCluster, type ClusterPreflight } from './stages/preflight-cluster.js';
 import { preflight, type PreflightResult } from './stages/preflight.js';
+import { rollback, type RollbackResult } from './stages/rollback.js';
 import { createTag, type TagResult } from './stages/tag.js';
 
-export type StageName = 'approval' | 'preflight' | 'ci-gate' | 'tag' | 'canary' | 'rollback' | 'incident' | 'changelog';
-export type StageStatus = 'passed' | 'blocked' | 'failed' | 'skipped' | 'not built';
+export type StageName = 'approval' | 'preflight' | 'ci-gate' | 'tag' | 'canary' | 'rollback' | 'incident' | 'changelog' | 'github-release';
+export type StageStatus = 'passed' | 'blocked' | 'failed' | 'skipped';
 
 export interface StageRecord {
   readonly name: StageName;
@@ -26,19 +38,33 @@ export interface ReleaseRun {
   readonly stages: readonly StageRecord[];
   readonly approval?: ApprovalResult;
   readonly preflight?: PreflightResult;
+  readonly cluster?: ClusterPreflight;
   readonly ci?: CiGateResult;
   readonly tag?: TagResult;
+  readonly deployment?: DeploymentRecord;
+  readonly canary?: CanaryResult;
+  readonly rollback?: RollbackResult;
+  readonly incident?: IncidentResult;
+  readonly changelog?: ChangelogResult;
+  readonly githubRelease?: GitHubReleaseResult;
 }
 
 export interface Ports {
   readonly github: GitHubPort;
+  readonly changelog: ChangelogPort;
+  readonly kube: KubePort;
+  /** Undefined only in a dry run without an SLO provider. */
+  readonly slo?: SloProviderBackend;
+  readonly onSample?: (sample: Sample) => void;
   readonly clock: Clock;
   readonly log: { info(message: string): void; warning(message: string): void };
   readonly signal?: AbortSignal;
+  /** Workspace-relative path of the report, for the incident to link to. */
+  readonly reportPath: string;
 }
 
 export async function release(settings: Settings, ports: Ports): Promise<ReleaseRun> {
-  const { github, clock, log, signal } = ports;
+  const { github, kube, slo, clock, log, signal } = ports;
   const stages: StageRecord[] = [];
   const results: { -readonly [K in keyof ReleaseRun]?: ReleaseRun[K] } = {};
   let current: StageName = 'approval';
@@ -52,6 +78,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     log.info(`  ${name}: ${status} — ${summary}`);
   };
   const done = (outcome: Outcome): ReleaseRun => ({ ...results, outcome, stages });
+  let deployedOk = false;
 
   try {
     let started = begin('approval');
@@ -62,8 +89,11 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
 
     started = begin('preflight');
     const checked = (results.preflight = await preflight(settings, github));
-    record('preflight', started, checked.status, checked.status === 'passed' ? checked.checks.join('; ') : checked.reasons.join('; '));
-    if (checked.status === 'failed') return done(failed(checked.reasons[0]!, checked.reasons));
+    const cluster = checked.status === 'passed' ? (results.cluster = await preflightCluster(settings, kube, slo, signal)) : undefined;
+    const preflightReasons = [...checked.reasons, ...(cluster?.reasons ?? [])];
+    record('preflight', started, preflightReasons.length === 0 ? 'passed' : 'failed',
+      preflightReasons.length === 0 ? [...checked.checks, ...cluster!.checks].join('; ') : preflightReasons.join('; '));
+    if (!cluster || cluster.status === 'failed') return done(failed(preflightReasons[0]!.split('\n')[0]!, preflightReasons));
 
     started = begin('ci-gate');
     const ci = (results.ci = await ciGate(settings, github, clock, log, signal));
@@ -78,19 +108,68 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     record('tag', started, tag.status === 'failed' ? 'failed' : tag.status === 'skipped' ? 'skipped' : 'passed', tag.detail);
     if (tag.status === 'failed') return done(failed(tag.detail, [tag.detail]));
 
-    // Stages that later work builds end the run honestly instead of pretending to succeed.
     started = begin('canary');
-    record('canary', started, 'not built', 'canary is not built yet');
-    return done(failed('canary is not built yet', ['The canary stage (Argo Rollouts with SLO gates) is not built yet: nothing was deployed.']));
+    // The deployment record is evidence, not a step of the canary: it is written alongside.
+    const deploymentStarted = settings.dryRun ? undefined : startDeployment(settings, github, log);
+    const deployed = (results.canary = await canary(settings, cluster, { kube, slo: slo!, clock, log, signal, onSample: ports.onSample }));
+    const deployment = deploymentStarted && (results.deployment = await deploymentStarted);
+    const { state } = deployed;
+    record('canary', started, state === 'promoted' ? 'passed' : state === 'dry_run' ? 'skipped' : 'failed', canarySummary(deployed));
+
+    if (state !== 'promoted' && state !== 'dry_run') {
+      started = begin('rollback');
+      // A cancelled run has seconds before the runner kills it: abort first, confirm if time allows.
+      const timeoutMs = signal?.aborted ? 5_000 : settings.stepTimeoutMinutes * 60_000;
+      const undone = (results.rollback = await rollback(settings, deployed, { kube, clock, log, timeoutMs }));
+      record('rollback', started, undone.status === 'rolled-back' ? 'passed' : 'failed', undone.detail);
+      if (deployment) results.deployment = await finishDeployment(settings, github, deployment, 'failure', `canary aborted at ${deployed.abortedAtStep}%`, log);
+
+      started = begin('incident');
+      // Read-only and best effort: an incident without its suspect list beats no incident.
+      const suspects = await collectSuspects(settings, ports.changelog).catch(() => undefined);
+      const incident = (results.incident = await openIncident(settings, github, { canary: deployed, rollback: undone, suspects, reportPath: ports.reportPath }, clock));
+      record('incident', started, 'passed', `${incident.id} ${incident.reused ? 'was open: commented on' : 'opened'} ${incident.url}`);
+
+      const why = deployed.tripped?.detail ?? deployed.steps.at(-1)?.detail ?? state;
+      const reasons = [`Canary stopped at ${deployed.abortedAtStep}%: ${why}`, `Rollback: ${undone.detail}`, `Incident ${incident.id}: ${incident.url}`];
+      if (undone.status === 'failed') return done(failed(`rollback did not complete — production may still run the canary: ${undone.detail}`, reasons));
+      return done(aborted(`Canary aborted at ${deployed.abortedAtStep}% and rolled back: ${why}`, reasons));
+    }
+    deployedOk = state === 'promoted';
+    if (deployment) results.deployment = await finishDeployment(settings, github, deployment, 'success', `${settings.version.tag} fully promoted`, log);
+
+    started = begin('changelog');
+    const changes = (results.changelog = await changelogFor(settings, ports));
+    record('changelog', started, 'passed', `${changes.prs.length} PR${changes.prs.length === 1 ? '' : 's'}, ${changes.commitsWithoutPr.length} commit${changes.commitsWithoutPr.length === 1 ? '' : 's'} without PR, since ${changes.range.from ?? 'the first commit'}`);
+
+    started = begin('github-release');
+    const published = (results.githubRelease = await publishRelease(settings, github, changes.markdown, ports.reportPath));
+    record('github-release', started, published.status === 'skipped' ? 'skipped' : 'passed', published.status === 'skipped' ? (settings.dryRun ? 'dry run' : 'create-release is false') : `${published.status} ${published.url}`);
+
+    if (state === 'dry_run') return done(dryRun(`dry run: ${settings.version.tag} of ${settings.service} would go ${settings.canarySteps.join('% → ')}%`));
+    return done(released(deployed.steps.length === 0 ? `${settings.service} already ran ${deployed.image}: nothing to deploy` : `${settings.version.tag} of ${settings.service} promoted ${settings.canarySteps.join('% → ')}% in ${settings.environment}`));
   } catch (error) {
     const message = signal?.aborted ? 'the run was cancelled' : errorMessage(error);
     record(current, clock.now(), 'failed', message);
-    return done(failed(`${current}: ${message}`, [`${current} failed: ${message}`]));
+    // After a good deploy, a failed changelog or release must not read as a failed deploy.
+    const prefix = deployedOk ? `${settings.version.tag} is released, but ${current} failed (a re-run retries it without deploying again)` : `${current} failed`;
+    return done(failed(`${prefix}: ${message}`, [`${prefix}: ${message}`]));
   }
+}
+
+function changelogFor(settings: Settings, ports: Ports): Promise<ChangelogResult> {
+  return buildChangelog(settings, ports.changelog);
+}
+
+function canarySummary(result: CanaryResult): string {
+  if (result.state === 'dry_run') return result.timeline.at(-1)?.what ?? 'dry run';
+  if (result.state === 'promoted') return result.steps.length === 0 ? 'nothing to deploy' : `${result.steps.map((s) => `${s.weight}%`).join(' → ')} within SLO`;
+  return result.tripped?.detail ?? result.steps.at(-1)?.detail ?? result.state;
 }
 
 /** An error as one line a user can act on; Octokit errors carry the HTTP status and the API's message. */
 export function errorMessage(error: unknown): string {
+  if (isKubeError(error)) return kubeErrorMessage(error);
   if (error && typeof error === 'object' && 'status' in error && 'message' in error) {
     const { status, message } = error as { status: number; message: string };
     const request = (error as { request?: { method?: string; url?: string } }).request;

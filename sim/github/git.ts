@@ -16,9 +16,12 @@ export function ancestors(graph: CommitGraph, sha: Sha): Set<Sha> {
   return seen;
 }
 
-/** Commits reachable from `head` but not from `base`, parents before children (GitHub's order). */
-export function range(graph: CommitGraph, base: Sha, head: Sha): Commit[] {
-  const excluded = ancestors(graph, base);
+/**
+ * Commits reachable from `head` but not from `base`, parents before children (GitHub's order).
+ * Without `base`: every ancestor of `head` (the whole history `git log head` shows).
+ */
+export function range(graph: CommitGraph, base: Sha | undefined, head: Sha): Commit[] {
+  const excluded = base === undefined ? new Set<Sha>() : ancestors(graph, base);
   const ordered: Commit[] = [];
   const visited = new Set<Sha>();
   // Iterative post-order walk: a commit is emitted once all its parents are.

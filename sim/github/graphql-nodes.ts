@@ -5,7 +5,8 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Links } from './links.js';
-import type { PullRequest, Sha } from './model.js';
+import type { IssueLike, PullRequest, Sha } from './model.js';
+import { searchIssues } from './search.js';
 import { iso, isoOrNull, nodeId } from './shapes.js';
 import type { SimState } from './state.js';
 
@@ -118,11 +119,8 @@ export function graphqlNodes(state: SimState, links: Links) {
       author: person,
       committer: { ...person, name: 'GitHub', email: 'noreply@github.com', user: null },
       parents: ((args, _c, info) => connection(c.parents.map(commit), args, info)) satisfies Resolver,
-      associatedPullRequests: ((args: PageArgs & { states?: string[] }, _c, info) => {
-        const prs = state.pullsForCommit(c.sha).map(pullRequest);
-        const wanted = args.states;
-        return connection(wanted ? prs.filter((p) => wanted.includes(String(p.state))) : prs, args, info);
-      }) satisfies Resolver<PageArgs & { states?: string[] }>,
+      // GitHub's schema gives this connection no `states` filter: open PRs come too.
+      associatedPullRequests: ((args, _c, info) => connection(state.pullsForCommit(c.sha).map(pullRequest), args, info)) satisfies Resolver,
     };
   };
 
@@ -160,7 +158,32 @@ export function graphqlNodes(state: SimState, links: Links) {
     },
   };
 
+  const issue = (i: IssueLike): Record<string, unknown> => ({
+    __typename: 'Issue',
+    id: nodeId('I_', i.id),
+    databaseId: i.id,
+    number: i.number,
+    title: i.title,
+    body: i.body ?? '',
+    url: links.repoWeb(`/issues/${i.number}`),
+    state: i.state.toUpperCase(),
+    createdAt: iso(i.createdAt),
+    updatedAt: iso(i.updatedAt),
+    closedAt: isoOrNull(i.closedAt),
+    author: actor(i.user),
+    labels: ((args, _c, info) => connection(i.labels.map(label), args, info)) satisfies Resolver,
+    repository: () => repository,
+  });
+
+  /** `search(type: ISSUE)` over ./search.ts; other search types find nothing here. */
+  const search = (args: PageArgs & { query: string; type: string }, _c: unknown, info: GraphQLResolveInfo) => {
+    const found = args.type === 'ISSUE' ? searchIssues(state, args.query) : [];
+    const page = connection(found.map((f) => (f.pull ? pullRequest(f.pull) : issue(f.issue))), args, info);
+    return { ...page, issueCount: found.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
+  };
+
   const root = {
+    search,
     repository: ({ owner, name }: { owner: string; name: string }) => {
       if (owner.toLowerCase() === state.owner.toLowerCase() && name.toLowerCase() === state.repo.toLowerCase()) return repository;
       throw new TypedGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${owner}/${name}'.`);

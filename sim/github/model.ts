@@ -171,6 +171,8 @@ export interface PullRequest extends IssueLike {
   readonly mergeCommitSha: Sha | null;
   /** Commits of the PR branch; a commit is "associated" with the PRs that contain or merged it. */
   readonly commits: readonly Sha[];
+  /** Commits a rebase merge replayed onto the base (new shas GitHub still associates with the PR). */
+  readonly landed: readonly Sha[];
 }
 
 export interface Release {

@@ -1,6 +1,6 @@
 /** Seeding of work items: issues, pull requests, comments, releases and deployments. */
 import type * as M from './model.js';
-import { TOKEN_USER, toMs, type CommentSeed, type DeploymentSeed, type DeploymentStatusSeed, type IssueSeed, type PullRequestSeed, type ReleaseSeed } from './seeds.js';
+import { TOKEN_USER, toMs, type CommentSeed, type MergeMethod, type DeploymentSeed, type DeploymentStatusSeed, type IssueSeed, type PullRequestSeed, type ReleaseSeed } from './seeds.js';
 import type { SimState } from './state.js';
 
 function issueLike(state: SimState, seed: IssueSeed): M.IssueLike {
@@ -30,15 +30,61 @@ export function addIssue(state: SimState, seed: IssueSeed): M.Issue {
   return issue;
 }
 
+/** What merging did to the repository: the merge commit and the commits GitHub associates with the PR. */
+interface Landing {
+  readonly mergeCommitSha: M.Sha;
+  readonly commits: readonly M.Sha[];
+  readonly landed: readonly M.Sha[];
+}
+
+type Lander = (state: SimState, pr: { seed: PullRequestSeed; number: number; base: string; head: string }) => Landing;
+
+/** The PR branch: the seeded `commits`, or new ones forked from the base's head onto `head`. */
+function branch(state: SimState, { seed, number, base, head }: Parameters<Lander>[1]): M.Commit[] {
+  if (seed.commits) return seed.commits.map((sha) => state.commits.get(sha)).filter((c): c is M.Commit => c !== undefined);
+  const spec = seed.branchCommits ?? 2;
+  const messages = typeof spec === 'number' ? Array.from({ length: spec }, (_, i) => `${seed.title} (part ${i + 1} of #${number})`) : spec;
+  const fork = state.refs.get(`refs/heads/${base}`);
+  if (fork && !state.refs.has(`refs/heads/${head}`)) state.setRef(`heads/${head}`, fork);
+  return messages.map((message) => state.addCommit({ branch: head, message, ...(seed.user !== undefined && { author: seed.user }) }));
+}
+
+const LANDERS: Record<MergeMethod, Lander> = {
+  // The message conventional-commit changelogs read.
+  squash: (state, { seed, number, base }) => ({
+    mergeCommitSha: state.addCommit({ branch: base, message: `${seed.title} (#${number})`, ...(seed.user !== undefined && { author: seed.user }), ...(seed.mergedAt !== undefined && { date: seed.mergedAt }) }).sha,
+    commits: seed.commits ?? [],
+    landed: [],
+  }),
+  merge: (state, pr) => {
+    const commits = branch(state, pr);
+    const baseHead = state.refs.get(`refs/heads/${pr.base}`);
+    const parents = [...(baseHead ? [baseHead] : []), ...commits.slice(-1).map((c) => c.sha)];
+    const message = `Merge pull request #${pr.number} from ${state.owner}/${pr.head}\n\n${pr.seed.title}`;
+    const merge = state.addCommit({ branch: pr.base, parents, message, ...(pr.seed.user !== undefined && { author: pr.seed.user }), ...(pr.seed.mergedAt !== undefined && { date: pr.seed.mergedAt }) });
+    return { mergeCommitSha: merge.sha, commits: commits.map((c) => c.sha), landed: [] };
+  },
+  rebase: (state, pr) => {
+    const commits = branch(state, pr);
+    if (commits.length === 0) return LANDERS.squash(state, pr);
+    const author = (c: M.Commit) => ({ ...(c.authorLogin !== undefined && { login: c.authorLogin }), name: c.authorName, email: c.authorEmail });
+    const copies = commits.map((c) => state.addCommit({ branch: pr.base, message: c.message, author: author(c), ...(pr.seed.mergedAt !== undefined && { date: pr.seed.mergedAt }) }));
+    return { mergeCommitSha: copies[copies.length - 1]!.sha, commits: commits.map((c) => c.sha), landed: copies.map((c) => c.sha) };
+  },
+};
+
 export function addPullRequest(state: SimState, seed: PullRequestSeed): M.PullRequest {
   const merged = seed.merged ?? seed.state !== 'open';
   const base = seed.base ?? state.defaultBranch;
-  const commits = seed.commits ?? [];
   const number = state.nextNumber(seed.number);
-  // Squash-merge style: the message conventional-commit changelogs read.
-  const mergeCommitSha = merged
-    ? (seed.mergeCommitSha ?? state.addCommit({ branch: base, message: `${seed.title} (#${number})`, ...(seed.user !== undefined && { author: seed.user }) }).sha)
-    : (seed.mergeCommitSha ?? null);
+  const head = seed.head ?? `feature/pr-${number}`;
+  const landing: Landing | undefined = !merged
+    ? undefined
+    : seed.mergeCommitSha !== undefined
+      ? { mergeCommitSha: seed.mergeCommitSha, commits: seed.commits ?? [], landed: [] }
+      : LANDERS[seed.mergeMethod ?? 'squash'](state, { seed, number, base, head });
+  const mergeCommitSha = landing?.mergeCommitSha ?? seed.mergeCommitSha ?? null;
+  const commits = landing?.commits ?? seed.commits ?? [];
   const mergedAt = merged ? toMs(seed.mergedAt, state.commits.get(mergeCommitSha ?? '')?.date ?? state.now()) : null;
   const issue = issueLike(state, {
     ...seed,
@@ -50,11 +96,12 @@ export function addPullRequest(state: SimState, seed: PullRequestSeed): M.PullRe
     ...issue,
     closedAt: merged ? mergedAt : issue.closedAt,
     base,
-    head: seed.head ?? `feature/pr-${number}`,
+    head,
     headSha: commits[commits.length - 1] ?? mergeCommitSha ?? state.nextSha(`head ${number}`),
     mergedAt,
     mergeCommitSha,
     commits,
+    landed: landing?.landed ?? [],
   };
   state.pulls.set(number, pull);
   return pull;

@@ -115,12 +115,24 @@ export interface IssueSeed {
   createdAt?: Time;
 }
 
+/** How a merged PR lands on its base, as GitHub's three merge buttons do it. */
+export type MergeMethod = 'squash' | 'merge' | 'rebase';
+
 export interface PullRequestSeed extends IssueSeed {
   base?: string;
   head?: string;
-  /** Default: true unless `state: 'open'`. A merged PR gets a squash commit on `base`. */
+  /** Default: true unless `state: 'open'`. A merged PR lands on `base` by `mergeMethod`. */
   merged?: boolean;
+  /** Also the date of the commits the merge creates on `base`. Default: now. */
   mergedAt?: Time;
+  /**
+   * Default `squash`: one commit `"<title> (#n)"` on `base`. `merge`: the branch commits, then a
+   * two-parent merge commit. `rebase`: the branch commits, then a copy of each replayed on `base`
+   * (new shas; the last is the merge commit). Ignored with `mergeCommitSha`.
+   */
+  mergeMethod?: MergeMethod;
+  /** Branch commits `merge`/`rebase` create: how many, or their messages (default 2). */
+  branchCommits?: number | string[];
   /** An existing commit to use as the merge commit instead of a new one. */
   mergeCommitSha?: M.Sha;
   /** Commits of the PR branch (associated with the PR). */

@@ -237,7 +237,7 @@ export class SimState {
 
   /** Pull requests that contain `sha` or merged it: GitHub's "associated pull requests". */
   pullsForCommit(sha: M.Sha): M.PullRequest[] {
-    return [...this.pulls.values()].filter((pr) => pr.mergeCommitSha === sha || pr.headSha === sha || pr.commits.includes(sha));
+    return [...this.pulls.values()].filter((pr) => pr.mergeCommitSha === sha || pr.headSha === sha || pr.commits.includes(sha) || pr.landed.includes(sha));
   }
 
   // ——— CI signals (seed-ci.ts) ———

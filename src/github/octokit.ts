@@ -3,8 +3,9 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import type { RunContext, Sha } from '../settings.js';
-import type { CheckRun, CommitStatus, ExistingTag, GitHubPort, Membership, RunApproval, WorkflowJob } from './port.js';
+import type { CheckRun, CommitStatus, ExistingTag, GitHubPort, Issue, Membership, Release, RunApproval, WorkflowJob } from './port.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 export interface Log {
@@ -14,6 +15,12 @@ export interface Log {
 
 const MAX_RATE_LIMIT_RETRIES = 3;
 
+// The throttling plugin spaces every POST a second apart, GraphQL queries included, which makes a
+// changelog of thousands of commits take minutes. A release sends a handful of writes, one at a
+// time: keep them serial (GitHub's advice against secondary limits), space them 100 ms apart, and
+// let onSecondaryRateLimit below wait out the rare limit GitHub still answers.
+const WRITE_SPACING_MS = 100;
+
 export function createOctokit(token: string, run: RunContext, log: Log): Octokit {
   return getOctokit(
     token,
@@ -21,6 +28,7 @@ export function createOctokit(token: string, run: RunContext, log: Log): Octokit
       baseUrl: run.apiUrl,
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: WRITE_SPACING_MS }),
         onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
           log.warning(`GitHub rate limit on ${options.method} ${options.url}: retrying in ${retryAfter}s`);
           return retryCount < MAX_RATE_LIMIT_RETRIES;
@@ -136,6 +144,54 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
           comment: a.comment,
         }),
       );
+    },
+    async findDeployment(sha, environment) {
+      const { data } = await octokit.rest.repos.listDeployments({ ...repo, sha, environment, per_page: 10 });
+      return data[0]?.id;
+    },
+    async createDeployment(sha, environment, description) {
+      // auto_merge and required_contexts at their defaults answer 202 or 409: the release job has
+      // already checked CI itself.
+      const { data } = await write(() => octokit.rest.repos.createDeployment({ ...repo, ref: sha, environment, description, auto_merge: false, required_contexts: [], production_environment: true }));
+      if (!('id' in data)) throw new Error(`GitHub did not create a deployment: ${data.message ?? 'no reason given'}`);
+      return data.id;
+    },
+    async setDeploymentStatus(id, state, logUrl, description) {
+      await write(() => octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: id, state, description: description.slice(0, 140), ...(logUrl ? { log_url: logUrl } : {}) }));
+    },
+    async listIssues(labels, state) {
+      const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repo, labels: labels.join(','), state, per_page: 100, sort: 'created', direction: 'desc' });
+      return issues.filter((i) => !i.pull_request).map((i): Issue => ({ number: i.number, title: i.title, body: i.body ?? '', url: i.html_url, state: i.state }));
+    },
+    async createIssue(title, body, labels) {
+      const { data } = await write(() => octokit.rest.issues.create({ ...repo, title, body, labels: [...labels] }));
+      return { number: data.number, title: data.title, body: data.body ?? '', url: data.html_url, state: data.state };
+    },
+    async comment(issue, body) {
+      const { data } = await write(() => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body }));
+      return data.html_url;
+    },
+    async findRelease(tag) {
+      try {
+        const { data } = await octokit.rest.repos.getReleaseByTag({ ...repo, tag });
+        return { id: data.id, url: data.html_url } satisfies Release;
+      } catch (error) {
+        if (status(error) === 404) return undefined;
+        throw error;
+      }
+    },
+    async createRelease(tag, name, body, prerelease) {
+      try {
+        const { data } = await write(() => octokit.rest.repos.createRelease({ ...repo, tag_name: tag, name, body, prerelease }));
+        return { id: data.id, url: data.html_url };
+      } catch (error) {
+        if (status(error) === 422 && JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? '').includes('already_exists')) return 'exists';
+        throw error;
+      }
+    },
+    async updateRelease(id, name, body) {
+      const { data } = await write(() => octokit.rest.repos.updateRelease({ ...repo, release_id: id, name, body }));
+      return { id: data.id, url: data.html_url };
     },
     async teamMembership(org, team, user): Promise<Membership> {
       try {

@@ -44,6 +44,19 @@ export interface ExistingTag {
   readonly annotated: boolean;
 }
 
+export interface Issue {
+  readonly number: number;
+  readonly title: string;
+  readonly body: string;
+  readonly url: string;
+  readonly state: string;
+}
+
+export interface Release {
+  readonly id: number;
+  readonly url: string;
+}
+
 export interface GitHubPort {
   commitExists(sha: Sha): Promise<boolean>;
   findTag(tag: string): Promise<ExistingTag | undefined>;
@@ -54,6 +67,17 @@ export interface GitHubPort {
   listJobs(runId: number, attempt: number): Promise<WorkflowJob[]>;
   listRunApprovals(runId: number): Promise<RunApproval[]>;
   teamMembership(org: string, team: string, user: string): Promise<Membership>;
+  /** The deployment GitHub made for a job with `environment:` at this sha, if any. */
+  findDeployment(sha: Sha, environment: string): Promise<number | undefined>;
+  createDeployment(sha: Sha, environment: string, description: string): Promise<number>;
+  setDeploymentStatus(id: number, state: 'in_progress' | 'success' | 'failure', logUrl: string | undefined, description: string): Promise<void>;
+  /** Issues carrying every one of these labels (open and closed), newest first. */
+  listIssues(labels: readonly string[], state: 'open' | 'all'): Promise<Issue[]>;
+  createIssue(title: string, body: string, labels: readonly string[]): Promise<Issue>;
+  comment(issue: number, body: string): Promise<string>;
+  findRelease(tag: string): Promise<Release | undefined>;
+  createRelease(tag: string, name: string, body: string, prerelease: boolean): Promise<Release | 'exists'>;
+  updateRelease(id: number, name: string, body: string): Promise<Release>;
   /** Requests sent so far that change state on GitHub (for the report and for dry-run's promise). */
   readonly writes: number;
 }

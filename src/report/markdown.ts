@@ -4,6 +4,20 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Text someone else wrote (PR titles, commit messages) made inert for GitHub Markdown: no HTML, no
+ * link or image syntax, no @-mention or #-reference that pings or links what its author did not
+ * mean. A zero-width joiner keeps the text readable while breaking the autolinker.
+ */
+export function inert(text: string): string {
+  return escapeText(text.replace(/\r?\n/g, ' '))
+    .replace(/([\\`*_[\]()!|~])/g, '\\$1')
+    .replace(/@(?=[A-Za-z0-9])/g, '@\u200d')
+    .replace(/#(?=\d)/g, '#\u200d')
+    .replace(/\b(javascript|data|vbscript):/gi, '$1\u200d:')
+    .replace(/(https?):\/\//gi, '$1\u200d://');
+}
+
 /** One table cell: no pipes or line breaks may escape it. */
 export function cell(text: string | number | null | undefined): string {
   return escapeText(String(text ?? '')).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

@@ -8,6 +8,7 @@ export interface ReportPaths {
   readonly ciGreen: string;
   readonly deployResult: string;
   readonly prsInRelease: string;
+  readonly commitsWithoutPr: string;
 }
 
 /** A version that failed validation can still name its report, but never a path outside report-dir. */
@@ -24,5 +25,6 @@ export function reportPaths(workspace: string, reportDir: string, version: strin
     ciGreen: rel('status', 'ci-green.json'),
     deployResult: rel('status', 'deploy-result.json'),
     prsInRelease: rel('status', 'prs-in-release.json'),
+    commitsWithoutPr: rel('status', 'commits-without-pr.json'),
   };
 }

@@ -3,6 +3,7 @@ import { HEADINGS, type Outcome } from '../outcome.js';
 import type { ReleaseRun } from '../release.js';
 import type { Settings } from '../settings.js';
 import type { CiGateResult } from '../stages/ci-gate.js';
+import { canarySection, rollbackSection, timelineSection } from './canary.js';
 import { cell, code, escapeText, table } from './markdown.js';
 
 export interface ReportInput {
@@ -32,9 +33,16 @@ export function renderReport(input: ReportInput): string {
     reasons(input),
     run ? stagesTable(run) : '',
     run?.approval && run.approval.status !== 'skipped' ? approvalSection(run) : '',
-    run?.preflight ? `## Preflight\n${run.preflight.checks.concat(run.preflight.reasons).map((c) => `- ${escapeText(c)}`).join('\n')}` : '',
+    run?.preflight ? preflightSection(run) : '',
     run?.ci ? ciSection(run.ci, settings!) : '',
     run?.tag ? `## Tag\n${escapeText(run.tag.detail)}` : '',
+    run?.canary ? canarySection(run.canary, settings!) : '',
+    run?.rollback ? rollbackSection(run.rollback) : '',
+    run?.incident ? `## Incident\n[${run.incident.id}](${run.incident.url}) ${run.incident.reused ? '(already open for this release: this run added a comment)' : 'opened'}; postmortem skeleton ${code(run.incident.file.path)}.` : '',
+    timelineSection(run?.canary, run?.rollback),
+    run?.deployment ? deploymentLine(run) : '',
+    run?.changelog ? run.changelog.markdown : '',
+    run?.githubRelease && run.githubRelease.status !== 'skipped' ? `## GitHub Release\n${run.githubRelease.status}: ${run.githubRelease.url}` : '',
     evidence(input),
   ];
   return `${sections.filter(Boolean).join('\n\n')}\n`;
@@ -98,6 +106,18 @@ function ciSection(ci: CiGateResult, settings: Settings): string {
   ];
   if (evaluation.unmatchedIgnores.length > 0) lines.push(`ignore-checks that matched nothing: ${evaluation.unmatchedIgnores.map((n) => code(n)).join(', ')}`);
   return lines.join('\n\n');
+}
+
+function preflightSection(run: ReleaseRun): string {
+  const lines = [...run.preflight!.checks, ...(run.cluster?.checks ?? []), ...run.preflight!.reasons, ...(run.cluster?.reasons ?? [])];
+  // A steps block to paste stays a code block.
+  return `## Preflight\n${lines.map((l) => (l.includes('\n') ? `- ${escapeText(l.split('\n')[0]!)}\n\n\`\`\`yaml\n${l.split('\n').slice(1).join('\n')}\n\`\`\`` : `- ${escapeText(l)}`)).join('\n')}`;
+}
+
+function deploymentLine(run: ReleaseRun): string {
+  const d = run.deployment!;
+  if (d.id === undefined) return `## GitHub deployment\nnot recorded: ${escapeText(d.problems.join('; '))}`;
+  return `## GitHub deployment\n${d.created ? 'created' : 'the one GitHub made for this job'} (id ${d.id}), statuses ${d.statuses.join(' → ')}${d.problems.length > 0 ? `; problems: ${escapeText(d.problems.join('; '))}` : ''}`;
 }
 
 function evidence({ files }: ReportInput): string {

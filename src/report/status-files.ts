@@ -1,6 +1,8 @@
 // The machine-readable evidence (contract: Files), shaped from the stage results.
 import type { Settings } from '../settings.js';
+import type { CanaryResult } from '../stages/canary.js';
 import type { CiGateResult } from '../stages/ci-gate.js';
+import type { RollbackResult } from '../stages/rollback.js';
 
 /** devops/status/ci-green.json: a superset of {sha, runs: [{name, status, conclusion}]}. */
 export function ciGreenJson(settings: Settings, ci: CiGateResult): object {
@@ -43,5 +45,44 @@ export function ciGreenJson(settings: Settings, ci: CiGateResult): object {
     failing: evaluation.failing,
     pending: evaluation.pending,
     blocked_reasons: ci.reasons,
+  };
+}
+
+/** devops/status/deploy-result.json: `{aborted_at_step, started, state: "slo_breach", …}` on a breach, `{state: "promoted", steps}` on success. */
+export function deployResultJson(settings: Settings, canary: CanaryResult, rollback?: RollbackResult): object {
+  const steps = canary.steps.map((s) => ({
+    weight: s.weight,
+    started_at: s.startedAt,
+    reached_at: s.reachedAt ?? null,
+    wait_seconds: s.waitSeconds,
+    bake_seconds: s.bake ? (Date.parse(s.bake.endedAt) - Date.parse(s.bake.startedAt)) / 1000 : null,
+    outcome: s.outcome,
+    detail: s.detail,
+    samples: (s.bake?.samples ?? []).map((x) => ({
+      at: x.at, elapsed_seconds: x.elapsedSeconds, error_rate: x.errorRate, p95_latency_ms: x.p95LatencyMs, requests: x.requests,
+      verdict: x.verdict, breaches: x.breaches, ...(x.gateError ? { gate_error: x.gateError } : {}),
+    })),
+  }));
+  const common = {
+    started: canary.startedAt,
+    finished: canary.finishedAt,
+    service: settings.service,
+    namespace: settings.namespace,
+    image: canary.image,
+    canary_hash: canary.canaryHash ?? null,
+    stable_hash: canary.stableHash ?? null,
+    thresholds: { error_rate_max: settings.slo.errorRateMax, p95_latency_ms: settings.slo.p95LatencyMs, window_minutes: settings.slo.windowMinutes, interval_seconds: settings.slo.intervalSeconds },
+  };
+  if (canary.state === 'promoted' || canary.state === 'dry_run') return { state: canary.state === 'dry_run' ? 'dry_run' : 'promoted', ...common, steps };
+  const tripped = canary.tripped;
+  return {
+    state: canary.state,
+    aborted_at_step: canary.abortedAtStep ?? null,
+    ...common,
+    tripped: tripped ? { metric: tripped.metric, value: tripped.value, threshold: tripped.threshold, weight: tripped.weight, at: tripped.at, detail: tripped.detail } : null,
+    observed: tripped ? { [tripped.metric]: tripped.value } : null,
+    fully_promoted_before_abort: canary.fullyPromoted,
+    steps,
+    rollback: rollback ? { status: rollback.status, mode: rollback.mode, detail: rollback.detail, stable_hash: rollback.stableHash ?? null, stable_images: rollback.stableImages, first_write_at: rollback.firstWriteAt ?? null, seconds: rollback.seconds } : null,
   };
 }

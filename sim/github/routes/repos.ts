@@ -49,11 +49,13 @@ function compare(ctx: Ctx) {
   );
 }
 
-/** Newest first, following first parents from `sha` (default branch by default). */
+/**
+ * Every ancestor of `sha` (default branch by default), children before parents, as `git log`
+ * lists them: merged branches' commits included, not only the first-parent line.
+ */
 function listCommits(ctx: Ctx) {
   const start = commitOr422(ctx, String(ctx.query.sha ?? ctx.state.defaultBranch));
-  const history: Commit[] = [];
-  for (let c: Commit | undefined = start; c; c = ctx.state.commits.get(c.parents[0] ?? '')) history.push(c);
+  const history = range(ctx.state.commits, undefined, start.sha).reverse();
   const page = paginate(ctx, history);
   return ok(page.items.map((c) => commitJson(ctx.state, ctx.links, c)), page.headers);
 }

@@ -1,0 +1,52 @@
+// npm run demo: the action's bundle (dist/index.js) against the simulated world, twice — a clean
+// release of v2.14.0 and a release of v2.15.0 whose canary breaches its SLO at 25%. Prints each
+// stage as the action reports it, and where the two reports are.
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { ActionRun } from '../sim/run-action.js';
+import { startWorld, type World } from '../sim/world.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT = path.join(ROOT, '.demo');
+
+async function release(world: World, title: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun & { kept: string }> {
+  console.log(`\n━━ ${title} ━━`);
+  const run = await world.run(inputs, {
+    env,
+    onLine: (line) => {
+      // The action's own progress lines; workflow commands (::set-output and the like) are for the runner.
+      if (line.trim() && !line.startsWith('::')) console.log(`  │ ${line}`);
+      else if (line.startsWith('::error::') || line.startsWith('::notice::')) console.log(`  │ ${decodeURIComponent(line.replace(/%0A/g, '\n  │   ').replace(/^::\w+::/, ''))}`);
+    },
+  });
+  const keep = path.join(OUT, inputs.version ?? 'run');
+  rmSync(keep, { recursive: true, force: true });
+  mkdirSync(keep, { recursive: true });
+  cpSync(run.workspace, keep, { recursive: true });
+  const kept = path.relative(ROOT, path.join(keep, run.outputs['report-path'] ?? ''));
+  console.log(`  └ exit ${run.code}, result ${run.outputs.result}`);
+  return { ...run, kept };
+}
+
+if (!existsSync(path.join(ROOT, 'dist', 'index.js'))) {
+  console.error('dist/index.js is missing: run `npm run bundle` first.');
+  process.exit(1);
+}
+rmSync(OUT, { recursive: true, force: true });
+const world = await startWorld();
+console.log(`Simulated GitHub at ${world.github.url}, simulated cluster at ${world.kube.url}.`);
+console.log(`Release commit ${world.sha} of acme/shop: CI green; Rollout prod/checkout-api Healthy; SLO gate: a check-slo script (command provider).`);
+try {
+  const good = await release(world, 'v2.14.0: a clean canary 5% → 25% → 100%', { version: 'v2.14.0' });
+  const next = world.github.state.addCommit({ message: 'feat: new checkout flow', author: 'bob' });
+  world.github.state.addCheckRun({ sha: next.sha, name: 'build' });
+  const bad = await release(world, 'v2.15.0: the canary breaches its error-rate SLO at 25%', { version: 'v2.15.0', sha: next.sha, digest: `sha256:${'c'.repeat(64)}` },
+    { SLO_PLAN: JSON.stringify({ 25: { error_rate: 0.042, p95_latency_ms: 180 } }) });
+  console.log('\nReports:');
+  for (const run of [good, bad]) console.log(`  ${(run.outputs.result ?? '?').toUpperCase().padEnd(9)} ${run.kept}`);
+  const ok = good.code === 0 && bad.code === 3;
+  console.log(ok ? '\nBoth releases ended as expected (exit 0, then exit 3 with production back on the stable version).' : '\nUnexpected outcome: see the reports above.');
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  await world.stop();
+}

@@ -1,0 +1,106 @@
+// KubePort over @kubernetes/client-node 2.x. The patch Content-Type is chosen per call with
+// setHeaderOptions (reference §1): the library's own pick would be wrong for a CRD's /status.
+import * as k8s from '@kubernetes/client-node';
+import type { RolloutObject } from '../rollouts/observe.js';
+import type { JsonPatch, KubePort, PodTemplateHolder } from './port.js';
+
+const ROLLOUTS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' } as const;
+
+/** The kubeconfig input when given, else KUBECONFIG / in-cluster / ~/.kube/config, as kubectl does. */
+export function loadKubeConfig(kubeconfig: string | undefined): k8s.KubeConfig {
+  const config = new k8s.KubeConfig();
+  if (kubeconfig) config.loadFromString(kubeconfig);
+  else config.loadFromDefault();
+  return config;
+}
+
+export function statusCode(error: unknown): number | undefined {
+  if (error instanceof k8s.ApiException) return error.code;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof (error as { code: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
+}
+
+export function isKubeError(error: unknown): boolean {
+  return error instanceof k8s.ApiException;
+}
+
+/** A Kubernetes error as one line: the Status message the API server sent, never the request. */
+export function kubeErrorMessage(error: unknown): string {
+  if (error instanceof k8s.ApiException) {
+    const body = typeof error.body === 'string' ? safeJson(error.body) : error.body;
+    const message = body && typeof body === 'object' && 'message' in body ? String((body as { message: unknown }).message) : '';
+    return `Kubernetes API answered ${error.code}${message ? `: ${message}` : ''}`;
+  }
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const jsonPatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
+
+export function kubePort(config: k8s.KubeConfig): KubePort {
+  const custom = config.makeApiClient(k8s.CustomObjectsApi);
+  const apps = config.makeApiClient(k8s.AppsV1Api);
+  let writes = 0;
+  const write = <T>(dryRun: boolean | undefined, call: () => Promise<T>): Promise<T> => {
+    if (!dryRun) writes += 1;
+    return call();
+  };
+  const notFoundAsUndefined = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
+    }
+  };
+
+  return {
+    get writes() {
+      return writes;
+    },
+    getRollout: (namespace, name) => notFoundAsUndefined(async () => (await custom.getNamespacedCustomObject({ ...ROLLOUTS, namespace, name })) as RolloutObject),
+    replaceRollout: (rollout, options) =>
+      write(options?.dryRun, async () => (await custom.replaceNamespacedCustomObject({
+        ...ROLLOUTS, namespace: rollout.metadata.namespace!, name: rollout.metadata.name!, body: rollout, dryRun: options?.dryRun ? 'All' : undefined,
+      })) as RolloutObject),
+    patchRolloutStatus: (namespace, name, patch) =>
+      write(false, async () => (await custom.patchNamespacedCustomObjectStatus({ ...ROLLOUTS, namespace, name, body: patch }, merge)) as RolloutObject),
+    jsonPatchRollout: (namespace, name, patch: JsonPatch) =>
+      write(false, async () => (await custom.patchNamespacedCustomObject({ ...ROLLOUTS, namespace, name, body: patch }, jsonPatch)) as RolloutObject),
+    getDeployment: (namespace, name) => notFoundAsUndefined(async () => (await apps.readNamespacedDeployment({ namespace, name })) as unknown as PodTemplateHolder),
+    replaceDeployment: (deployment, options) =>
+      write(options?.dryRun, async () => (await apps.replaceNamespacedDeployment({
+        namespace: deployment.metadata.namespace!, name: deployment.metadata.name!, body: deployment as unknown as k8s.V1Deployment, dryRun: options?.dryRun ? 'All' : undefined,
+      })) as unknown as PodTemplateHolder),
+    jsonPatchDeployment: (namespace, name, patch) =>
+      write(false, async () => (await apps.patchNamespacedDeployment({ namespace, name, body: patch }, jsonPatch)) as unknown as PodTemplateHolder),
+    listReplicaSets: async (namespace, labelSelector) => ((await apps.listNamespacedReplicaSet({ namespace, labelSelector })).items as unknown as PodTemplateHolder[]),
+    watchRollout: async (namespace, name, onChange, signal) => {
+      const path = `/apis/${ROLLOUTS.group}/${ROLLOUTS.version}/namespaces/${namespace}/${ROLLOUTS.plural}`;
+      await new Promise<void>((resolve, reject) => {
+        let controller: AbortController | undefined;
+        const stop = () => controller?.abort();
+        signal.addEventListener('abort', stop, { once: true });
+        new k8s.Watch(config)
+          .watch(path, { fieldSelector: `metadata.name=${name}` }, (type, object) => {
+            if (type === 'ADDED' || type === 'MODIFIED') onChange(object as RolloutObject);
+          }, (error) => {
+            signal.removeEventListener('abort', stop);
+            if (error && !signal.aborted && (error as { name?: string }).name !== 'AbortError') reject(error);
+            else resolve();
+          })
+          .then((c) => {
+            controller = c;
+            if (signal.aborted) c.abort();
+          }, reject);
+      });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// What the canary needs from Kubernetes, in its own words; kube/client.ts implements it over
+// @kubernetes/client-node, and the rollout driver depends only on this.
+import type { RolloutObject } from '../rollouts/observe.js';
+
+export interface PodTemplateHolder {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly generation?: number; readonly resourceVersion?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string>; readonly uid?: string; readonly ownerReferences?: readonly { readonly uid?: string; readonly kind?: string }[] };
+  readonly spec: { readonly template?: PodTemplate; readonly [key: string]: unknown };
+  readonly status?: Record<string, unknown>;
+}
+
+export interface PodTemplate {
+  readonly metadata?: { readonly labels?: Record<string, string>; readonly [key: string]: unknown };
+  readonly spec?: { readonly containers?: readonly Container[]; readonly initContainers?: readonly Container[]; readonly ephemeralContainers?: readonly Container[]; readonly [key: string]: unknown };
+}
+
+export interface Container {
+  readonly name: string;
+  readonly image?: string;
+  readonly [key: string]: unknown;
+}
+
+export type JsonPatch = readonly { readonly op: string; readonly path: string; readonly value?: unknown }[];
+
+export interface WriteOptions {
+  /** Server-side dry run (`dryRun=All`): validated by the API server, stored nowhere. */
+  readonly dryRun?: boolean;
+}
+
+export interface KubePort {
+  getRollout(namespace: string, name: string): Promise<RolloutObject | undefined>;
+  replaceRollout(rollout: RolloutObject & PodTemplateHolder, options?: WriteOptions): Promise<RolloutObject>;
+  /** A JSON merge patch to the `/status` subresource: the only place promote and abort take effect. */
+  patchRolloutStatus(namespace: string, name: string, patch: object): Promise<RolloutObject>;
+  jsonPatchRollout(namespace: string, name: string, patch: JsonPatch): Promise<RolloutObject>;
+  getDeployment(namespace: string, name: string): Promise<PodTemplateHolder | undefined>;
+  replaceDeployment(deployment: PodTemplateHolder, options?: WriteOptions): Promise<PodTemplateHolder>;
+  jsonPatchDeployment(namespace: string, name: string, patch: JsonPatch): Promise<PodTemplateHolder>;
+  listReplicaSets(namespace: string, labelSelector: string): Promise<PodTemplateHolder[]>;
+  /** Calls onChange with every new version of the Rollout until the signal aborts or the watch ends. */
+  watchRollout(namespace: string, name: string, onChange: (rollout: RolloutObject) => void, signal: AbortSignal): Promise<void>;
+  /** Requests sent so far that change the cluster (dry runs excluded). */
+  readonly writes: number;
+}

@@ -1,0 +1,74 @@
+// The canary and rollback sections of the report: each step, each sample against its thresholds,
+// and a Mermaid chart (GitHub renders it in the report and the job summary) with the breach marked.
+import type { Settings } from '../settings.js';
+import type { Sample } from '../slo/bake.js';
+import { formatValue, type CanaryResult } from '../stages/canary.js';
+import type { RollbackResult } from '../stages/rollback.js';
+import { code, escapeText, table } from './markdown.js';
+
+const MAX_SAMPLE_ROWS = 200;
+
+export function canarySection(canary: CanaryResult, settings: Settings): string {
+  const parts = [`## Canary: ${canary.state.replace(/_/g, ' ')}`];
+  parts.push(`Image ${code(canary.image)}; canary pods ${code(canary.canaryHash ?? '—')}, stable ${code(canary.stableHash ?? '—')}.`);
+  if (canary.tripped) {
+    const t = canary.tripped;
+    parts.push(`**Tripped at ${t.weight}%:** ${escapeText(t.metric)} = ${formatValue(t.value)}, threshold ${formatValue(t.threshold)} (${t.at}). ${escapeText(t.detail)}`);
+  }
+  if (canary.steps.length > 0) {
+    parts.push(table(['Step', 'Reached after (s)', 'Samples', 'Max error rate', 'Max p95 (ms)', 'Result'], canary.steps.map((s) => {
+      const samples = s.bake?.samples ?? [];
+      return [`${s.weight}%`, s.waitSeconds.toFixed(1), samples.length, formatValue(max(samples.map((x) => x.errorRate))), formatValue(max(samples.map((x) => x.p95LatencyMs))), `${s.outcome}: ${s.detail}`];
+    })));
+  }
+  const samples = canary.steps.flatMap((s) => s.bake?.samples ?? []);
+  if (samples.length > 0) {
+    parts.push(chart(samples, canary, settings));
+    const shown = samples.slice(-MAX_SAMPLE_ROWS);
+    parts.push(`### Samples${shown.length < samples.length ? ` (the last ${shown.length} of ${samples.length})` : ''}\n${table(
+      ['Time (UTC)', 'Step', 'Error rate', `≤ ${settings.slo.errorRateMax}`, 'p95 (ms)', `≤ ${settings.slo.p95LatencyMs}`, 'Requests', 'Verdict'],
+      shown.map((s) => [s.at.slice(11, 19), `${s.step}%`, formatValue(s.errorRate), mark(s, 'error_rate'), formatValue(s.p95LatencyMs), mark(s, 'p95_latency_ms'), s.requests ?? '', s.gateError ? `${s.verdict}: ${s.gateError}` : s.verdict]),
+    )}`);
+  }
+  return parts.join('\n\n');
+}
+
+function mark(sample: Sample, metric: string): string {
+  return sample.breaches.some((b) => b.metric === metric) ? '✗ breach' : sample.verdict === 'no-data' ? '—' : '✓';
+}
+
+function max(values: readonly (number | null)[]): number | null {
+  const numbers = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return numbers.length > 0 ? Math.max(...numbers) : null;
+}
+
+/** Mermaid xychart-beta: one axis per chart, so weight, error rate and p95 each get their own. */
+function chart(samples: readonly Sample[], canary: CanaryResult, settings: Settings): string {
+  const shown = samples.slice(-60);
+  const breachAt = canary.tripped?.at;
+  const labels = shown.map((s) => `"${s.at.slice(11, 19)}${s.at === breachAt || s.verdict === 'breach' ? ' ✗' : ''}"`);
+  const series = (values: readonly (number | null)[]) => `[${values.map((v) => (v === null || !Number.isFinite(v) ? 0 : Number(v.toPrecision(4)))).join(', ')}]`;
+  const xychart = (title: string, y: string, lines: readonly string[]) =>
+    ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis [${labels.join(', ')}]`, `  y-axis "${y}"`, ...lines.map((l) => `  ${l}`), '```'].join('\n');
+  const breach = breachAt ? ` — ✗ breach at ${breachAt.slice(11, 19)}` : '';
+  return [
+    `### Canary over time${breach}`,
+    'Each chart: the measured value (first line) against its threshold (second line); bars are the canary weight.',
+    xychart('Canary weight (%)', '%', [`bar ${series(shown.map((s) => s.step))}`]),
+    xychart(`Error rate vs ${settings.slo.errorRateMax}${breach}`, 'ratio', [`line ${series(shown.map((s) => s.errorRate))}`, `line ${series(shown.map(() => settings.slo.errorRateMax))}`]),
+    xychart(`p95 latency (ms) vs ${settings.slo.p95LatencyMs}${breach}`, 'ms', [`line ${series(shown.map((s) => s.p95LatencyMs))}`, `line ${series(shown.map(() => settings.slo.p95LatencyMs))}`]),
+  ].join('\n\n');
+}
+
+export function rollbackSection(rollback: RollbackResult): string {
+  return [
+    `## Rollback: ${rollback.status === 'rolled-back' ? 'complete' : 'FAILED'}`,
+    `${rollback.mode === 'abort+undo' ? 'Abort, then undo to the stable ReplicaSet' : 'Undo after full promotion, then promoteFull'} — ${escapeText(rollback.detail)} (${rollback.seconds.toFixed(1)} s).`,
+  ].join('\n\n');
+}
+
+export function timelineSection(canary: CanaryResult | undefined, rollback: RollbackResult | undefined): string {
+  const events = [...(canary?.timeline ?? []), ...(rollback?.timeline ?? [])];
+  if (events.length === 0) return '';
+  return `## Timeline (UTC)\n${events.map((e) => `- ${e.at.slice(11, 23)} ${escapeText(e.what)}`).join('\n')}`;
+}

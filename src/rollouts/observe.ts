@@ -1,0 +1,123 @@
+// Where is the canary? Computed from the object just read, never remembered (reference §0, §4, §9;
+// like the controller's own CalculateRolloutPhase). Pure: the driver reads, this decides.
+
+/** The parts of a Rollout this module reads (the rest of the object is passed through untouched). */
+export interface RolloutObject {
+  readonly metadata: { readonly name?: string; readonly generation?: number; readonly resourceVersion?: string; readonly annotations?: Record<string, string> };
+  readonly spec: {
+    readonly paused?: boolean;
+    readonly workloadRef?: { readonly kind?: string; readonly name?: string };
+    readonly template?: unknown;
+    readonly strategy?: { readonly canary?: { readonly steps?: unknown[]; readonly trafficRouting?: unknown } };
+    readonly [key: string]: unknown;
+  };
+  readonly status?: RolloutStatus;
+}
+
+export interface RolloutStatus {
+  readonly observedGeneration?: string | number;
+  readonly workloadObservedGeneration?: string | number;
+  readonly phase?: string;
+  readonly message?: string;
+  readonly currentPodHash?: string;
+  readonly stableRS?: string;
+  readonly currentStepIndex?: number;
+  readonly pauseConditions?: readonly { readonly reason: string; readonly startTime?: string }[] | null;
+  readonly controllerPause?: boolean;
+  readonly abort?: boolean;
+  readonly abortedAt?: string;
+  readonly promoteFull?: boolean;
+  readonly conditions?: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
+  readonly replicas?: number;
+  readonly updatedReplicas?: number;
+  readonly availableReplicas?: number;
+  readonly canary?: { readonly weights?: { readonly canary?: { readonly weight?: number } } };
+}
+
+export interface Snapshot {
+  /** The controller has reconciled the latest spec (and, under workloadRef, the Deployment's). */
+  readonly observed: boolean;
+  readonly phase: string;
+  readonly message: string;
+  readonly stepIndex: number | undefined;
+  readonly canaryHash: string | undefined;
+  readonly stableHash: string | undefined;
+  readonly fullyPromoted: boolean;
+  readonly pausedAtStep: boolean;
+  /** A promote was sent and the controller has not acted on it yet. */
+  readonly resuming: boolean;
+  readonly aborted: boolean;
+  readonly degraded?: { readonly reason: string; readonly message: string };
+}
+
+export function snapshot(rollout: RolloutObject, workloadGeneration?: number): Snapshot {
+  const status = rollout.status ?? {};
+  // observedGeneration is a string, metadata.generation a number (reference §3): compare as text.
+  const observedSpec = status.observedGeneration !== undefined && String(status.observedGeneration) === String(rollout.metadata.generation);
+  const observedWorkload = workloadGeneration === undefined || String(status.workloadObservedGeneration ?? '') === String(workloadGeneration);
+  const pauseConditions = status.pauseConditions ?? [];
+  const phase = status.phase ?? computePhase(rollout);
+  const message = status.message ?? '';
+  const degradedCondition = (status.conditions ?? []).find(
+    (c) => c.type === 'InvalidSpec' || (c.type === 'Progressing' && (c.reason === 'RolloutAborted' || c.reason === 'ProgressDeadlineExceeded')),
+  );
+  return {
+    observed: observedSpec && observedWorkload,
+    phase,
+    message,
+    stepIndex: status.currentStepIndex,
+    canaryHash: status.currentPodHash,
+    stableHash: status.stableRS,
+    fullyPromoted: Boolean(status.currentPodHash) && status.currentPodHash === status.stableRS,
+    pausedAtStep: phase === 'Paused' && pauseConditions.some((c) => c.reason === 'CanaryPauseStep') && status.abort !== true,
+    resuming: status.controllerPause === true && pauseConditions.length === 0,
+    aborted: status.abort === true,
+    degraded: phase === 'Degraded'
+      ? { reason: degradedCondition?.type === 'InvalidSpec' ? 'InvalidSpec' : degradedCondition?.reason ?? message.split(':')[0] ?? 'Degraded', message: message || degradedCondition?.message || '' }
+      : undefined,
+  };
+}
+
+/** For controllers older than v1.0, which wrote no phase: reference §4, in order, first match wins. */
+function computePhase(rollout: RolloutObject): string {
+  const status = rollout.status ?? {};
+  const conditions = status.conditions ?? [];
+  if (conditions.some((c) => c.type === 'InvalidSpec')) return 'Degraded';
+  if (conditions.some((c) => c.reason === 'RolloutAborted' || c.reason === 'ProgressDeadlineExceeded')) return 'Degraded';
+  if (rollout.spec.paused || (status.pauseConditions ?? []).length > 0) return 'Paused';
+  const replicas = Number((rollout.spec as { replicas?: number }).replicas ?? 1);
+  if ((status.updatedReplicas ?? 0) < replicas) return 'Progressing';
+  if ((status.availableReplicas ?? 0) < (status.updatedReplicas ?? 0)) return 'Progressing';
+  if (!rollout.spec.strategy?.canary?.trafficRouting && (status.replicas ?? 0) > (status.updatedReplicas ?? 0)) return 'Progressing';
+  if (!status.stableRS || status.stableRS !== status.currentPodHash) return 'Progressing';
+  return 'Healthy';
+}
+
+export type Position =
+  | { readonly kind: 'waiting'; readonly why: string }
+  | { readonly kind: 'at-step' }
+  | { readonly kind: 'healthy' }
+  | { readonly kind: 'degraded'; readonly reason: string; readonly message: string }
+  | { readonly kind: 'skipped'; readonly why: string };
+
+/**
+ * Has the rollout reached the step where the gate for `weight` may run? `pauseIndex` is the index
+ * of the `pause: {}` after `setWeight: weight` (undefined for 100); `canaryHash` the new pod hash,
+ * once known, so that the old version being Healthy is never mistaken for the new one.
+ */
+export function locate(s: Snapshot, target: { readonly weight: number; readonly pauseIndex?: number; readonly canaryHash?: string; readonly taken?: boolean }): Position {
+  if (s.degraded && !target.taken) return { kind: 'degraded', ...s.degraded };
+  if (!s.observed) return { kind: 'waiting', why: 'the controller has not observed the change yet' };
+  if (target.canaryHash && s.canaryHash !== target.canaryHash) return { kind: 'waiting', why: `the current pod hash is ${s.canaryHash ?? 'unset'}, not ${target.canaryHash}` };
+  // `taken`: only that the controller now works on this pod template, wherever it is.
+  if (target.taken) return { kind: 'at-step' };
+  if (s.resuming) return { kind: 'waiting', why: 'the controller has not acted on the promote yet' };
+  if (target.pauseIndex === undefined) {
+    return s.fullyPromoted && s.phase === 'Healthy' ? { kind: 'healthy' } : { kind: 'waiting', why: `${s.phase}${s.message ? ` - ${s.message}` : ''}` };
+  }
+  if (s.fullyPromoted) return { kind: 'skipped', why: `the rollout is fully promoted before the ${target.weight}% gate ran` };
+  const index = s.stepIndex ?? 0;
+  if (index > target.pauseIndex) return { kind: 'skipped', why: `the rollout is at step ${index}, past the pause after setWeight ${target.weight} (step ${target.pauseIndex})` };
+  if (index === target.pauseIndex && s.pausedAtStep) return { kind: 'at-step' };
+  return { kind: 'waiting', why: `at step ${index}, ${s.phase}${s.message ? ` - ${s.message}` : ''}` };
+}

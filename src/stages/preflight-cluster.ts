@@ -1,0 +1,71 @@
+// The cluster half of preflight (contract step 3), read-only: the Rollout exists and is at rest,
+// the container exists (in the Deployment under workloadRef), its steps match canary-steps, and the
+// SLO provider answers. Any failure here stops the run before anything is written.
+import type { KubePort } from '../kube/port.js';
+import { containerImages, templateOwner } from '../rollouts/image.js';
+import { snapshot } from '../rollouts/observe.js';
+import { checkSteps } from '../rollouts/steps.js';
+import type { Settings } from '../settings.js';
+import type { SloProviderBackend } from '../slo/provider.js';
+
+export interface ClusterPreflight {
+  readonly status: 'passed' | 'failed';
+  readonly checks: readonly string[];
+  readonly reasons: readonly string[];
+  readonly pauseIndex: ReadonlyMap<number, number>;
+  readonly stableHash?: string;
+  readonly stableImages: readonly string[];
+  /** The Rollout already runs exactly this image, fully promoted: nothing to deploy (a re-run). */
+  readonly alreadyDeployed: boolean;
+}
+
+export async function preflightCluster(settings: Settings, kube: KubePort, slo: SloProviderBackend | undefined, signal?: AbortSignal): Promise<ClusterPreflight> {
+  const { namespace, service, container } = settings;
+  const checks: string[] = [];
+  const fail = (reason: string, extra: Partial<ClusterPreflight> = {}): ClusterPreflight => ({ status: 'failed', checks, reasons: [reason], pauseIndex: new Map(), stableImages: [], alreadyDeployed: false, ...extra });
+
+  const rollout = await kube.getRollout(namespace, service);
+  if (!rollout) return fail(`Rollout ${service} not found in namespace ${namespace} (service and namespace inputs)`);
+  checks.push(`Rollout ${namespace}/${service} exists`);
+
+  let owner;
+  try {
+    owner = await templateOwner(kube, namespace, rollout);
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+  const images = containerImages(owner, container);
+  if (images.length === 0) {
+    const present = (owner.object.spec.template?.spec?.containers ?? []).map((c) => c.name);
+    return fail(`container ${container} not found in the pod template of ${owner.kind} ${owner.name} (containers: ${present.join(', ') || 'none'}): set the container input`);
+  }
+  checks.push(`container ${container} found in ${owner.kind} ${owner.name}, running ${images.join(', ')}`);
+
+  const steps = checkSteps(rollout.spec.strategy?.canary?.steps, settings.canarySteps, service);
+  if (!rollout.spec.strategy?.canary) return fail(`Rollout ${service} does not use the canary strategy; release-to-prod drives canary steps only`);
+  if (!steps.ok) return fail(steps.problem!);
+  checks.push(`canary steps match ${settings.canarySteps.join(' → ')}`);
+
+  const image = `${settings.image}@${settings.digest ?? ''}`;
+  const now = snapshot(rollout, owner.kind === 'Deployment' ? owner.object.metadata.generation : undefined);
+  const atRest = now.observed && now.phase === 'Healthy' && now.fullyPromoted;
+  if (!atRest) {
+    return fail(
+      `Rollout ${service} is ${now.phase}${now.message ? ` (${now.message})` : ''}${now.stepIndex !== undefined ? ` at step ${now.stepIndex}` : ''}, running ${images.join(', ')}: ` +
+        'another release is in progress or failed. Finish it, or abort and undo it, before releasing.',
+      { pauseIndex: steps.pauseIndex },
+    );
+  }
+  const alreadyDeployed = images.every((i) => i === image);
+  checks.push(alreadyDeployed ? `already Healthy on ${image} (a re-run): nothing to deploy` : `Healthy on stable ${now.stableHash}`);
+
+  if (slo) {
+    try {
+      await slo.ping(signal);
+      checks.push(`SLO provider ${slo.name} answers`);
+    } catch (error) {
+      return fail(`SLO provider ${slo.name}: ${error instanceof Error ? error.message : String(error)}`, { pauseIndex: steps.pauseIndex });
+    }
+  }
+  return { status: 'passed', checks, reasons: [], pauseIndex: steps.pauseIndex, stableHash: now.stableHash, stableImages: images, alreadyDeployed };
+}
