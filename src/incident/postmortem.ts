@@ -67,7 +67,7 @@ export function renderPostmortem(facts: PostmortemFacts): string {
       ? `${rollback.mode === 'abort+undo' ? 'Abort (status subresource), then undo to the stable ReplicaSet' : 'Undo after full promotion, then promoteFull'}: ${escapeText(rollback.detail)}.`
       : 'No rollback was attempted.',
     '## Suspect changes',
-    suspectsSection(suspects),
+    suspectsSection(suspects, settings.run.serverUrl),
     '## Action items',
     table(['Action item', 'Type', 'Owner', 'Bug'], [['', 'mitigate / prevent / process', '', '']]),
     '## Lessons learned',
@@ -75,14 +75,15 @@ export function renderPostmortem(facts: PostmortemFacts): string {
   ].join('\n\n') + '\n';
 }
 
-function suspectsSection(suspects: PostmortemFacts['suspects']): string {
+function suspectsSection(suspects: PostmortemFacts['suspects'], serverUrl: string): string {
   if (!suspects) return '_The changes in this release could not be listed._';
   const intro = suspects.from ? `Changes between ${code(suspects.from)} and this release:` : 'Changes in this release (first release: all history):';
   if (suspects.changes.length === 0) return `${intro} none found.`;
   return `${intro}\n\n${table(['Change', 'Title', 'Author'], suspects.changes.map((c) => [
     c.number !== undefined ? (c.url ? `[#${c.number}](${c.url})` : `#${c.number}`) : code((c.sha ?? '').slice(0, 7)),
     inert(c.title),
-    c.author ? `@${c.author}` : '',
+    // A link, not a mention: opening the incident should not page every author of the release.
+    c.author ? `[@${c.author}](${serverUrl}/${encodeURIComponent(c.author)})` : '',
   ]))}`;
 }
 

@@ -13,7 +13,7 @@ export function canarySection(canary: CanaryResult, settings: Settings): string 
   parts.push(`Image ${code(canary.image)}; canary pods ${code(canary.canaryHash ?? '—')}, stable ${code(canary.stableHash ?? '—')}.`);
   if (canary.tripped) {
     const t = canary.tripped;
-    parts.push(`**Tripped at ${t.weight}%:** ${escapeText(t.metric)} = ${formatValue(t.value)}, threshold ${formatValue(t.threshold)} (${t.at}). ${escapeText(t.detail)}`);
+    parts.push(`**Tripped at ${t.weight}%** (${t.at}): ${escapeText(t.detail)}.`);
   }
   if (canary.steps.length > 0) {
     parts.push(table(['Step', 'Reached after (s)', 'Samples', 'Max error rate', 'Max p95 (ms)', 'Result'], canary.steps.map((s) => {
@@ -46,14 +46,16 @@ function max(values: readonly (number | null)[]): number | null {
 function chart(samples: readonly Sample[], canary: CanaryResult, settings: Settings): string {
   const shown = samples.slice(-60);
   const breachAt = canary.tripped?.at;
-  const labels = shown.map((s) => `"${s.at.slice(11, 19)}${s.at === breachAt || s.verdict === 'breach' ? ' ✗' : ''}"`);
+  // Seconds since the canary started: unique where clock times repeat within a second.
+  const start = Date.parse(canary.startedAt);
+  const labels = shown.map((s) => `"+${((Date.parse(s.at) - start) / 1000).toFixed(1)}s${s.verdict === 'breach' || s.verdict === 'gate-error' ? ' ✗' : ''}"`);
   const series = (values: readonly (number | null)[]) => `[${values.map((v) => (v === null || !Number.isFinite(v) ? 0 : Number(v.toPrecision(4)))).join(', ')}]`;
   const xychart = (title: string, y: string, lines: readonly string[]) =>
     ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis [${labels.join(', ')}]`, `  y-axis "${y}"`, ...lines.map((l) => `  ${l}`), '```'].join('\n');
   const breach = breachAt ? ` — ✗ breach at ${breachAt.slice(11, 19)}` : '';
   return [
     `### Canary over time${breach}`,
-    'Each chart: the measured value (first line) against its threshold (second line); bars are the canary weight.',
+    `Time in seconds since the canary started (${canary.startedAt}). Each line chart: the measured value (first line) against its threshold (flat line).`,
     xychart('Canary weight (%)', '%', [`bar ${series(shown.map((s) => s.step))}`]),
     xychart(`Error rate vs ${settings.slo.errorRateMax}${breach}`, 'ratio', [`line ${series(shown.map((s) => s.errorRate))}`, `line ${series(shown.map(() => settings.slo.errorRateMax))}`]),
     xychart(`p95 latency (ms) vs ${settings.slo.p95LatencyMs}${breach}`, 'ms', [`line ${series(shown.map((s) => s.p95LatencyMs))}`, `line ${series(shown.map(() => settings.slo.p95LatencyMs))}`]),
