@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SimGitHub } from './github/index.js';
+import { SimGitHub, type SimGitHubOptions } from './github/index.js';
 import { SimKube, type SimKubeOptions } from './kube/index.js';
 import { RUN_ID, runAction, type ActionRun, type RunOptions } from './run-action.js';
 
@@ -30,13 +30,21 @@ export interface WorldOptions {
   readonly ownJob?: boolean;
   readonly rollout?: Parameters<SimKube['addRollout']>[0] | false;
   readonly kube?: SimKubeOptions;
+  /**
+   * Seeds more history after the world's first three commits (tags, pull requests, direct pushes,
+   * other branches). The release commit `sha`, the one CI is green on, is then the default branch's head.
+   */
+  readonly history?: (github: SimGitHub) => void;
+  /** Passed to SimGitHub.start (owner and repo stay acme/shop), e.g. onRequest to time the sim's own replies. */
+  readonly github?: Omit<SimGitHubOptions, 'owner' | 'repo'>;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const github = await SimGitHub.start({ owner: 'acme', repo: 'shop' });
+  const github = await SimGitHub.start({ ...options.github, owner: 'acme', repo: 'shop' });
   const kube = await SimKube.start(options.kube);
-  const commits = github.state.addCommits(3, { author: 'alice' });
-  const sha = commits.at(-1)!.sha;
+  github.state.addCommits(3, { author: 'alice' });
+  options.history?.(github);
+  const sha = github.state.resolve(github.state.defaultBranch)!;
   github.state.addCheckRun({ sha, name: 'build' });
   github.state.addCheckRun({ sha, name: 'unit tests' });
   github.state.addStatus({ sha, context: 'ci/jenkins', state: 'success' });

@@ -61,6 +61,12 @@ const PERSON: Readonly<Record<MentionStyle, (login: string, links: Links) => str
   ping: (login) => `@${login}`,
 };
 
+/** `[@login](profile)`: a link to the account that notifies nobody; plain text for what is no login. */
+export function personLink(login: string, links: Pick<Links, 'person'>): string {
+  if (!LOGIN.test(login) || login === 'ghost') return text(login);
+  return PERSON.link(login, links as Links);
+}
+
 function person(login: string, options: RenderOptions): string {
   if (!LOGIN.test(login) || login === 'ghost') return text(login);
   // A bot is always linked: `@dependabot` would mention the unrelated user account of that name.

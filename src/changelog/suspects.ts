@@ -10,15 +10,17 @@ import { webLinks } from './render.js';
 export interface SuspectChange {
   readonly number?: number;
   readonly title: string;
+  /** A display name; `login` when GitHub knows the account. */
   readonly author: string;
+  readonly login?: string;
   readonly url?: string;
   readonly sha?: string;
 }
 
 export function suspectChanges(changes: { readonly prs: readonly PrInRelease[]; readonly commitsWithoutPr: readonly CommitWithoutPr[] }): SuspectChange[] {
   return [
-    ...changes.prs.map((pr) => ({ number: pr.number, title: pr.title, author: pr.author, url: pr.url })),
-    ...changes.commitsWithoutPr.map((c) => ({ sha: c.sha, title: c.title, author: c.author, url: c.url })),
+    ...changes.prs.map((pr) => ({ number: pr.number, title: pr.title, author: pr.author, login: pr.author, url: pr.url })),
+    ...changes.commitsWithoutPr.map((c) => ({ sha: c.sha, title: c.title, author: c.author, ...(c.author_login ? { login: c.author_login } : {}), url: c.url })),
   ];
 }
 

@@ -3,15 +3,12 @@
 import { formatValue, type CanaryResult } from '../stages/canary.js';
 import type { RollbackResult } from '../stages/rollback.js';
 import type { Settings } from '../settings.js';
-import { code, escapeText, inert, table } from '../report/markdown.js';
+import { personLink, text, webLinks } from '../changelog/render.js';
+import type { SuspectChange } from '../changelog/suspects.js';
+import { code, escapeText, table } from '../report/markdown.js';
 
-export interface SuspectChange {
-  readonly number?: number;
-  readonly title: string;
-  readonly author: string;
-  readonly url?: string;
-  readonly sha?: string;
-}
+export type { SuspectChange };
+const MAX_SAMPLE_EVENTS = 120;
 
 export interface PostmortemFacts {
   readonly id: string;
@@ -40,8 +37,15 @@ export function renderPostmortem(facts: PostmortemFacts): string {
     `**Release report:** ${code(facts.reportPath)}`,
     settings.run.runUrl ? `**Run:** ${settings.run.runUrl}` : '',
   ].filter(Boolean).join(' · ');
-  const timeline = [...canary.timeline, ...(rollback?.timeline ?? [])].map((e) => [e.at.replace('T', ' ').slice(0, 23), e.what]);
   const samples = canary.steps.flatMap((s) => s.bake?.samples ?? []);
+  // The run's own events and every SLO sample, in time order (the last ones when there are many).
+  const sampleEvents = samples.slice(-MAX_SAMPLE_EVENTS).map((x) => ({
+    at: x.at,
+    what: `sample at ${x.step}%: error rate ${formatValue(x.errorRate)}, p95 ${formatValue(x.p95LatencyMs)} ms${x.requests !== null ? `, ${x.requests} requests` : ''} — ${x.verdict}${x.gateError ? ` (${x.gateError})` : ''}`,
+  }));
+  const timeline = [...canary.timeline, ...(rollback?.timeline ?? []), ...sampleEvents]
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .map((e) => [e.at.replace('T', ' ').slice(0, 23), e.what]);
   return [
     `# ${escapeText(incidentTitle(facts))}`,
     `**Status:** ${rolledBack ? 'mitigated (rolled back), postmortem pending' : 'ROLLBACK FAILED: production may still run the canary'} · ${links}`,
@@ -67,7 +71,7 @@ export function renderPostmortem(facts: PostmortemFacts): string {
       ? `${rollback.mode === 'abort+undo' ? 'Abort (status subresource), then undo to the stable ReplicaSet' : 'Undo after full promotion, then promoteFull'}: ${escapeText(rollback.detail)}.`
       : 'No rollback was attempted.',
     '## Suspect changes',
-    suspectsSection(suspects, settings.run.serverUrl),
+    suspectsSection(suspects, webLinks(settings.run)),
     '## Action items',
     table(['Action item', 'Type', 'Owner', 'Bug'], [['', 'mitigate / prevent / process', '', '']]),
     '## Lessons learned',
@@ -75,15 +79,15 @@ export function renderPostmortem(facts: PostmortemFacts): string {
   ].join('\n\n') + '\n';
 }
 
-function suspectsSection(suspects: PostmortemFacts['suspects'], serverUrl: string): string {
+function suspectsSection(suspects: PostmortemFacts['suspects'], links: ReturnType<typeof webLinks>): string {
   if (!suspects) return '_The changes in this release could not be listed._';
   const intro = suspects.from ? `Changes between ${code(suspects.from)} and this release:` : 'Changes in this release (first release: all history):';
   if (suspects.changes.length === 0) return `${intro} none found.`;
   return `${intro}\n\n${table(['Change', 'Title', 'Author'], suspects.changes.map((c) => [
     c.number !== undefined ? (c.url ? `[#${c.number}](${c.url})` : `#${c.number}`) : code((c.sha ?? '').slice(0, 7)),
-    inert(c.title),
+    { markdown: text(c.title) },
     // A link, not a mention: opening the incident should not page every author of the release.
-    c.author ? `[@${c.author}](${serverUrl}/${encodeURIComponent(c.author)})` : '',
+    { markdown: c.login ? personLink(c.login, links) : text(c.author) },
   ]))}`;
 }
 

@@ -29,10 +29,17 @@ export function code(text: string): string {
   return `${fence}${text.replace(/\r?\n/g, ' ')}${fence}`;
 }
 
-export function table(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+/** Markdown that is already safe for a cell (inert text, links we built): written as it is. */
+export interface RawCell {
+  readonly markdown: string;
+}
+
+export function table(header: readonly string[], rows: readonly (readonly (string | number | null | undefined | RawCell)[])[]): string {
+  const render = (c: string | number | null | undefined | RawCell) =>
+    typeof c === 'object' && c !== null ? c.markdown.replace(/\r?\n/g, ' ') : typeof c === 'string' && c.startsWith('`') ? c : cell(c);
   return [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.map((c) => (typeof c === 'string' && c.startsWith('`') ? c : cell(c))).join(' | ')} |`),
+    ...rows.map((row) => `| ${row.map(render).join(' | ')} |`),
   ].join('\n');
 }
