@@ -131,8 +131,8 @@ describe('the incident', () => {
     expect(suspects).toEqual({
       from: 'v1.0.0',
       changes: [
-        { number: pr.number, title: 'feat: risky', author: 'alice', url: `${sim.url}/acme/shop/pull/${pr.number}` },
-        { sha: push.sha, title: 'hotfix: by hand', author: 'bob', url: `${sim.url}/acme/shop/commit/${push.sha}` },
+        { number: pr.number, title: 'feat: risky', author: 'alice', login: 'alice', url: `${sim.url}/acme/shop/pull/${pr.number}` },
+        { sha: push.sha, title: 'hotfix: by hand', author: 'bob', login: 'bob', url: `${sim.url}/acme/shop/commit/${push.sha}` },
       ],
     });
     // Tags, one compare page, one GraphQL batch: no first-contribution search.

@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { systemClock } from './clock.js';
 import { createOctokit, gitHubPort } from './github/octokit.js';
-import { kubePort, loadKubeConfig } from './kube/client.js';
+import { lazyKubePort } from './kube/lazy.js';
 import { createSloProvider } from './slo/index.js';
 import { changelogPort } from './changelog/github.js';
 import { reportPaths } from './report/paths.js';
@@ -29,7 +29,10 @@ async function main(): Promise<number> {
   let run: ReleaseRun | undefined;
   let outcome: Outcome;
   try {
-    const kube = kubePort(loadKubeConfig(settings.kubeconfig));
+    const kube = lazyKubePort(async () => {
+      const { kubePort, loadKubeConfig } = await import('./kube/client.js');
+      return kubePort(loadKubeConfig(settings.kubeconfig));
+    });
     const slo = createSloProvider(settings.sloProvider);
     run = await release(settings, { github, changelog: changelogPort(octokit, settings.run), kube, slo, clock: systemClock, log: core, signal: cancel.signal, reportPath });
     outcome = run.outcome;

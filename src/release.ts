@@ -5,7 +5,7 @@ import { buildChangelog, collectSuspects, type ChangelogResult } from './changel
 import type { ChangelogPort } from './changelog/port.js';
 import type { Clock } from './clock.js';
 import type { GitHubPort } from './github/port.js';
-import { isKubeError, kubeErrorMessage } from './kube/client.js';
+import { isKubeError, kubeErrorMessage } from './kube/errors.js';
 import type { KubePort } from './kube/port.js';
 import { aborted, blocked, dryRun, failed, released, type Outcome } from './outcome.js';
 import type { Settings } from './settings.js';
@@ -88,12 +88,14 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     if (approval.status === 'blocked') return done(blocked('Approval gate: no approver approved this run', approval.reasons));
 
     started = begin('preflight');
-    const checked = (results.preflight = await preflight(settings, github));
-    const cluster = checked.status === 'passed' ? (results.cluster = await preflightCluster(settings, kube, slo, signal)) : undefined;
-    const preflightReasons = [...checked.reasons, ...(cluster?.reasons ?? [])];
+    // Both halves only read: ask GitHub and the cluster at the same time.
+    const [checked, cluster] = await Promise.all([preflight(settings, github), preflightCluster(settings, kube, slo, signal)]);
+    results.preflight = checked;
+    results.cluster = cluster;
+    const preflightReasons = [...checked.reasons, ...cluster.reasons];
     record('preflight', started, preflightReasons.length === 0 ? 'passed' : 'failed',
-      preflightReasons.length === 0 ? [...checked.checks, ...cluster!.checks].join('; ') : preflightReasons.join('; '));
-    if (!cluster || cluster.status === 'failed') return done(failed(preflightReasons[0]!.split('\n')[0]!, preflightReasons));
+      preflightReasons.length === 0 ? [...checked.checks, ...cluster.checks].join('; ') : preflightReasons.join('; '));
+    if (preflightReasons.length > 0) return done(failed(preflightReasons[0]!.split('\n')[0]!, preflightReasons));
 
     started = begin('ci-gate');
     const ci = (results.ci = await ciGate(settings, github, clock, log, signal));
@@ -112,7 +114,8 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     // The deployment record is evidence, not a step of the canary: it is written alongside.
     const deploymentStarted = settings.dryRun ? undefined : startDeployment(settings, github, log);
     const deployed = (results.canary = await canary(settings, cluster, { kube, slo: slo!, clock, log, signal, onSample: ports.onSample }));
-    const deployment = deploymentStarted && (results.deployment = await deploymentStarted);
+    // Awaited only after the rollback has been sent: an abort never waits on GitHub.
+    const deploymentRecorded = async () => deploymentStarted && (results.deployment = await deploymentStarted);
     const { state } = deployed;
     record('canary', started, state === 'promoted' ? 'passed' : state === 'dry_run' ? 'skipped' : 'failed', canarySummary(deployed));
 
@@ -122,6 +125,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       const timeoutMs = signal?.aborted ? 5_000 : settings.stepTimeoutMinutes * 60_000;
       const undone = (results.rollback = await rollback(settings, deployed, { kube, clock, log, timeoutMs }));
       record('rollback', started, undone.status === 'rolled-back' ? 'passed' : 'failed', undone.detail);
+      const deployment = await deploymentRecorded();
       if (deployment) results.deployment = await finishDeployment(settings, github, deployment, 'failure', `canary aborted at ${deployed.abortedAtStep}%`, log);
 
       started = begin('incident');
@@ -136,6 +140,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       return done(aborted(`Canary aborted at ${deployed.abortedAtStep}% and rolled back: ${why}`, reasons));
     }
     deployedOk = state === 'promoted';
+    const deployment = await deploymentRecorded();
     if (deployment) results.deployment = await finishDeployment(settings, github, deployment, 'success', `${settings.version.tag} fully promoted`, log);
 
     started = begin('changelog');

@@ -1,17 +1,10 @@
 // The canary end to end: dist/index.js drives the simulated Argo Rollouts controller through
 // 5 → 25 → 100 with the command SLO provider, and rolls back when anything goes wrong.
 import type { RequestRecord } from '../../sim/kube/index.js';
-import { NEW_IMAGE, ROLLOUT, STABLE_IMAGE, startWorld, type World, type WorldOptions } from '../../sim/world.js';
+import { NEW_IMAGE, ROLLOUT, STABLE_IMAGE, type World } from '../../sim/world.js';
+import { worldPerTest } from './per-test-world.js';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
-async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld(options);
-  return world;
-}
+const start = worldPerTest();
 
 /** `METHOD path [body]` of each cluster write, for asserting exactly what was sent. */
 function kubeWrites(w: World): string[] {

@@ -3,17 +3,10 @@
 // devops/status/prs-in-release.json and, with create-release, the GitHub Release notes.
 import type { SimGitHub } from '../../sim/github/index.js';
 import { seedReleaseHistory, type ReleaseHistory } from '../../sim/github/scenarios/release-history.js';
-import { startWorld, type World, type WorldOptions } from '../../sim/world.js';
+import { type World } from '../../sim/world.js';
+import { worldPerTest } from './per-test-world.js';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
-async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld(options);
-  return world;
-}
+const start = worldPerTest();
 
 /** Where the action's links point (GITHUB_SERVER_URL of sim/run-action.ts). */
 const WEB = 'https://github.example/acme/shop';

@@ -4,17 +4,10 @@
 // shows, on both paths.
 import type { SimGitHub } from '../../sim/github/index.js';
 import { RUN_ID } from '../../sim/run-action.js';
-import { STABLE_IMAGE, startWorld, type World, type WorldOptions } from '../../sim/world.js';
+import { STABLE_IMAGE, type World } from '../../sim/world.js';
+import { worldPerTest } from './per-test-world.js';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
-async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld(options);
-  return world;
-}
+const start = worldPerTest();
 
 const WEB = 'https://github.example/acme/shop';
 const RUN_URL = `${WEB}/actions/runs/${RUN_ID}`;

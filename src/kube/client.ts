@@ -2,6 +2,7 @@
 // setHeaderOptions (reference §1): the library's own pick would be wrong for a CRD's /status.
 import * as k8s from '@kubernetes/client-node';
 import type { RolloutObject } from '../rollouts/observe.js';
+import { statusCode } from './errors.js';
 import type { JsonPatch, KubePort, PodTemplateHolder } from './port.js';
 
 const ROLLOUTS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' } as const;
@@ -11,34 +12,25 @@ export function loadKubeConfig(kubeconfig: string | undefined): k8s.KubeConfig {
   const config = new k8s.KubeConfig();
   if (kubeconfig) config.loadFromString(kubeconfig);
   else config.loadFromDefault();
+  reuseConnections(config);
   return config;
 }
 
-export function statusCode(error: unknown): number | undefined {
-  if (error instanceof k8s.ApiException) return error.code;
-  return typeof error === 'object' && error !== null && 'code' in error && typeof (error as { code: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
-}
-
-export function isKubeError(error: unknown): boolean {
-  return error instanceof k8s.ApiException;
-}
-
-/** A Kubernetes error as one line: the Status message the API server sent, never the request. */
-export function kubeErrorMessage(error: unknown): string {
-  if (error instanceof k8s.ApiException) {
-    const body = typeof error.body === 'string' ? safeJson(error.body) : error.body;
-    const message = body && typeof body === 'object' && 'message' in body ? String((body as { message: unknown }).message) : '';
-    return `Kubernetes API answered ${error.code}${message ? `: ${message}` : ''}`;
-  }
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/**
+ * client-node 2.0 builds a new undici Agent — a new TCP and TLS connection — for every request
+ * to a cluster with TLS options (KubeConfig.createDispatcher, private). Every watch re-read,
+ * promote and the abort itself would pay one or two extra round trips: keep one Agent per
+ * distinct set of options instead.
+ */
+function reuseConnections(config: k8s.KubeConfig): void {
+  const target = config as unknown as { createDispatcher(cluster: unknown, options: unknown): unknown };
+  const create = target.createDispatcher.bind(config);
+  const agents = new Map<string, unknown>();
+  target.createDispatcher = (cluster, options) => {
+    const key = JSON.stringify(config.createDispatcherOptions(cluster as k8s.Cluster | null, options as never), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v));
+    if (!agents.has(key)) agents.set(key, create(cluster, options));
+    return agents.get(key);
+  };
 }
 
 const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);

@@ -2,7 +2,7 @@
 // name, PUT with the resourceVersion read; a 409 means someone wrote in between: read again.
 // Under workloadRef the template lives in the Deployment, so that is what gets edited.
 import pRetry, { AbortError } from 'p-retry';
-import { statusCode } from '../kube/client.js';
+import { statusCode } from '../kube/errors.js';
 import type { Container, KubePort, PodTemplateHolder } from '../kube/port.js';
 import type { RolloutObject } from './observe.js';
 

@@ -3,7 +3,7 @@
 // Any other ending — a breach, Degraded, a step not reached in time, a skipped step, a
 // cancellation — stops the canary and hands over to the rollback stage.
 import type { Clock } from '../clock.js';
-import { kubeErrorMessage } from '../kube/client.js';
+import { kubeErrorMessage } from '../kube/errors.js';
 import type { KubePort } from '../kube/port.js';
 import { promote } from '../rollouts/actions.js';
 import { setImage, type SetImageResult } from '../rollouts/image.js';
