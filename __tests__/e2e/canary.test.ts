@@ -143,4 +143,17 @@ describe('canary', () => {
     expect(w.github.writes()).toEqual([]);
     expect(image(w)).toBe(STABLE_IMAGE);
   });
+
+  it('under workloadRef: sets the image on the Deployment and rolls it back there', async () => {
+    const w = await start({ rollout: { ...ROLLOUT, workloadRef: true } });
+    const deploymentImage = () => (w.kube.getDeployment('prod', 'checkout-api').spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image;
+    const run = await w.run({}, { env: plan({ 25: { error_rate: 0.05 } }) });
+    expect(run.code).toBe(3);
+    const writes = w.kube.writes().map((r: RequestRecord) => `${r.method} ${r.path}`);
+    expect(writes[0]).toBe('PUT /apis/apps/v1/namespaces/prod/deployments/checkout-api');
+    expect(writes.at(-1)).toBe('PATCH /apis/apps/v1/namespaces/prod/deployments/checkout-api');
+    expect(deploymentImage()).toBe(STABLE_IMAGE);
+    expect(status(w)).toMatchObject({ phase: 'Healthy' });
+    expect(run.json('devops/status/deploy-result.json')).toMatchObject({ state: 'slo_breach', rollback: { status: 'rolled-back' } });
+  });
 });
