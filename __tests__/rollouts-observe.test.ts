@@ -32,6 +32,12 @@ describe('locate', () => {
     expect(locate(snapshot(rollout(degraded)), { weight: 25, pauseIndex: 3 })).toEqual({ kind: 'degraded', reason: 'ProgressDeadlineExceeded', message: degraded.message });
   });
 
+  it('waits out a Degraded the controller has not reconciled since the last spec change (after an undo)', () => {
+    const stale = { observedGeneration: '6', phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 2', currentPodHash: 'new', stableRS: 'old',
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'RolloutAborted' }] };
+    expect(locate(snapshot(rollout(stale)), { weight: 100, canaryHash: 'old' })).toMatchObject({ kind: 'waiting' });
+  });
+
   it('is Healthy for 100 only on the new hash, fully promoted', () => {
     const healthy = { observedGeneration: '7', phase: 'Healthy', currentPodHash: 'new', stableRS: 'new', currentStepIndex: 5 };
     expect(locate(snapshot(rollout(healthy)), { weight: 100, canaryHash: 'new' })).toEqual({ kind: 'healthy' });
@@ -45,5 +51,15 @@ describe('locate', () => {
   it('checks the workload generation under workloadRef', () => {
     expect(snapshot(rollout({ ...paused, workloadObservedGeneration: '3' }), 4).observed).toBe(false);
     expect(snapshot(rollout({ ...paused, workloadObservedGeneration: '4' }), 4).observed).toBe(true);
+  });
+});
+
+describe('locate during a rollback', () => {
+  it('waits through a Degraded the reset pass persisted, until Healthy on the stable hash', () => {
+    const degraded = { observedGeneration: '8', phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 2', currentPodHash: 'old', stableRS: 'old',
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'RolloutAborted' }] };
+    const r = (status: RolloutObject['status']): RolloutObject => ({ metadata: { name: 'demo', generation: 8 }, spec: {}, status });
+    expect(locate(snapshot(r(degraded)), { weight: 100, canaryHash: 'old', throughDegraded: true })).toEqual({ kind: 'waiting', why: 'Degraded - RolloutAborted: Rollout aborted update to revision 2' });
+    expect(locate(snapshot(r({ ...degraded, phase: 'Healthy', message: undefined, conditions: [] })), { weight: 100, canaryHash: 'old', throughDegraded: true })).toEqual({ kind: 'healthy' });
   });
 });

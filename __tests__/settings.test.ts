@@ -100,6 +100,18 @@ describe('parseSettings', () => {
     expect(errors.join(' ')).not.toContain('hunter2');
   });
 
+  it('refuses header values HTTP cannot carry, without echoing them', () => {
+    const { errors } = parse({ 'slo-command': '', 'prometheus-url': 'http://p', 'prometheus-headers': '{"Authorization": "Bearer s3cr3t\\nX-Other: y"}' });
+    expect(errors).toEqual(['prometheus-headers value of Authorization has a line break or another character HTTP headers cannot carry']);
+  });
+
+  it('masks the kubeconfig credentials, not its structure', () => {
+    const yaml = 'apiVersion: v1\nclusters: []\nusers:\n- name: ci\n  user:\n    token: tok-123456\n';
+    const { secrets } = parse({ kubeconfig: yaml });
+    expect(secrets).toContain('tok-123456');
+    expect(secrets).not.toContain('apiVersion: v1');
+  });
+
   it('decodes a base64 kubeconfig', () => {
     const yaml = 'apiVersion: v1\nclusters: []\ncontexts: []\nusers: []\n';
     expect(parse({ kubeconfig: Buffer.from(yaml).toString('base64') }).settings?.kubeconfig).toBe(yaml);

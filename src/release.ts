@@ -105,6 +105,8 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     for (const name of evaluation.unmatchedIgnores) log.warning(`ignore-checks: "${name}" matched no check run or status on ${settings.sha}`);
     if (ci.status === 'blocked') return done(blocked('CI gate: CI is not green', ci.reasons));
 
+    // The last moment a cancelled run can stop without having written anything.
+    signal?.throwIfAborted();
     started = begin('tag');
     const tag = (results.tag = await createTag(settings, github, checked.tagExists));
     record('tag', started, tag.status === 'failed' ? 'failed' : tag.status === 'skipped' ? 'skipped' : 'passed', tag.detail);
@@ -129,13 +131,22 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       if (deployment) results.deployment = await finishDeployment(settings, github, deployment, 'failure', `canary aborted at ${deployed.abortedAtStep}%`, log);
 
       started = begin('incident');
-      // Read-only and best effort: an incident without its suspect list beats no incident.
-      const suspects = await collectSuspects(settings, ports.changelog).catch(() => undefined);
-      const incident = (results.incident = await openIncident(settings, github, { canary: deployed, rollback: undone, suspects, reportPath: ports.reportPath }, clock));
-      record('incident', started, 'passed', `${incident.id} ${incident.reused ? 'was open: commented on' : 'opened'} ${incident.url}`);
+      // Read-only and best effort: an incident without its suspect list beats no incident, and a
+      // cancelled run has seconds left before the runner kills it.
+      const suspects = signal?.aborted ? undefined : await collectSuspects(settings, ports.changelog).catch(() => undefined);
+      let incidentLine: string;
+      try {
+        const incident = (results.incident = await openIncident(settings, github, { canary: deployed, rollback: undone, suspects, reportPath: ports.reportPath }, clock));
+        incidentLine = `Incident ${incident.id}: ${incident.url}`;
+        record('incident', started, 'passed', `${incident.id} ${incident.reused ? 'was open: commented on' : 'opened'} ${incident.url}`);
+      } catch (error) {
+        // The rollback is what matters to production: a missing incident is reported, not fatal.
+        incidentLine = `Incident not opened: ${errorMessage(error)} (needs issues: write)`;
+        record('incident', started, 'failed', incidentLine);
+      }
 
       const why = deployed.tripped?.detail ?? deployed.steps.at(-1)?.detail ?? state;
-      const reasons = [`Canary stopped at ${deployed.abortedAtStep}%: ${why}`, `Rollback: ${undone.detail}`, `Incident ${incident.id}: ${incident.url}`];
+      const reasons = [`Canary stopped at ${deployed.abortedAtStep}%: ${why}`, `Rollback: ${undone.detail}`, incidentLine];
       if (undone.status === 'failed') return done(failed(`rollback did not complete — production may still run the canary: ${undone.detail}`, reasons));
       return done(aborted(`Canary aborted at ${deployed.abortedAtStep}% and rolled back: ${why}`, reasons));
     }

@@ -358,6 +358,8 @@ function parseSloProvider(get: (name: string) => string, dryRun: boolean, bad: B
     for (const [key, value] of Object.entries(mapping ?? {})) {
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) bad('prometheus-headers', `'${truncate(key)}' is not an HTTP header name`);
       else if (typeof value !== 'string' && typeof value !== 'number') bad('prometheus-headers', `value of ${key} must be a string`);
+      // Checked here, never echoed: an invalid value would otherwise come back in fetch's error text.
+      else if (/[^\t\x20-\x7e\x80-\xff]/.test(String(value))) bad('prometheus-headers', `value of ${key} has a line break or another character HTTP headers cannot carry`);
       else {
         headers[key] = String(value);
         secrets.push(String(value));
@@ -410,11 +412,10 @@ function parseApprovers(raw: string, bad: Bad): Approver[] {
 function parseKubeconfig(raw: string, bad: Bad, secrets: string[]): string | undefined {
   const text = raw.trim();
   if (!text) return undefined;
-  secrets.push(text);
   let yamlText = text;
   if (/^[A-Za-z0-9+/=\s]+$/.test(text) && !/^\s*\w+:/m.test(text)) {
+    secrets.push(text);
     yamlText = Buffer.from(text, 'base64').toString('utf8');
-    secrets.push(yamlText);
   }
   let doc: unknown;
   try {
@@ -424,8 +425,17 @@ function parseKubeconfig(raw: string, bad: Bad, secrets: string[]): string | und
   }
   // Never echo the content: it is a credential.
   if (!doc || typeof doc !== 'object' || !('clusters' in doc)) {
+    // Unparsable: mask every line, it may all be credentials.
+    secrets.push(...yamlText.split('\n').filter((line) => line.trim().length > 0));
     bad('kubeconfig', 'is neither a kubeconfig (YAML with clusters) nor base64 of one');
     return undefined;
+  }
+  // Mask the credentials themselves, not every line (`apiVersion: v1` is no secret).
+  const users = (doc as { users?: { user?: Record<string, unknown> }[] }).users ?? [];
+  for (const { user } of users) {
+    for (const key of ['token', 'password', 'client-key-data', 'client-certificate-data']) {
+      if (typeof user?.[key] === 'string') secrets.push(user[key] as string);
+    }
   }
   return yamlText;
 }

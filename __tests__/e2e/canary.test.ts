@@ -156,4 +156,39 @@ describe('canary', () => {
     expect(status(w)).toMatchObject({ phase: 'Healthy' });
     expect(run.json('devops/status/deploy-result.json')).toMatchObject({ state: 'slo_breach', rollback: { status: 'rolled-back' } });
   });
+
+  it('a slow controller after the undo still reads as a completed rollback, not as our own abort', async () => {
+    const w = await start({ kube: { reactionDelayMs: 300 } });
+    const run = await w.run({}, { env: plan({ 25: { error_rate: 0.05 } }) });
+    expect(run.code).toBe(3);
+    expect(run.json('devops/status/deploy-result.json').rollback).toMatchObject({ status: 'rolled-back' });
+    expect(image(w)).toBe(STABLE_IMAGE);
+  });
+
+  it('a 503 on the abort is sent again: production still goes back to stable', async () => {
+    const w = await start();
+    const run = await w.run({}, { env: plan({ 5: { error_rate: 0.05 } }) });
+    expect(run.code).toBe(3);
+    w.kube.faults.add({ method: 'PATCH', path: /\/status$/, status: 503, times: 1 });
+    const again = await w.run({ version: 'v2.14.1', digest: `sha256:${'d'.repeat(64)}` }, { env: plan({ 5: { error_rate: 0.05 } }) });
+    expect(again.code).toBe(3);
+    expect(w.kube.writes().filter((r: RequestRecord) => r.path.endsWith('/status') && r.status === 503)).toHaveLength(1);
+    expect(again.json('devops/status/deploy-result.json').rollback).toMatchObject({ status: 'rolled-back' });
+    expect(image(w)).toBe(STABLE_IMAGE);
+  });
+
+  it('a cancelled run (SIGINT) rolls back, writes its report and exits 3', async () => {
+    const w = await start();
+    let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+    const run = await w.run({ slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 1, interval_seconds: 0.5}' }, {
+      onSpawn: (c) => (child = c),
+      onLine: (line) => {
+        if (line.includes('paused at 5%')) child?.kill('SIGINT');
+      },
+    });
+    expect(run.code).toBe(3);
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.json('devops/status/deploy-result.json')).toMatchObject({ state: 'cancelled', aborted_at_step: 5, rollback: { status: 'rolled-back' } });
+    expect(image(w)).toBe(STABLE_IMAGE);
+  });
 });

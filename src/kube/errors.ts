@@ -6,6 +6,16 @@ export function statusCode(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof (error as { code: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
 }
 
+/**
+ * Worth sending again: the API server was unavailable, overloaded or throttling (5xx, 429), or
+ * the connection failed before an answer (no status at all). Not a 4xx verdict on the request.
+ */
+export function isTransient(error: unknown): boolean {
+  const code = statusCode(error);
+  if (code === undefined) return !(error instanceof TypeError) || /fetch failed|network|socket|ECONN|ETIMEDOUT|EPIPE/i.test(String((error as Error).message));
+  return code === 429 || code >= 500;
+}
+
 export function isKubeError(error: unknown): boolean {
   return statusCode(error) !== undefined && typeof error === 'object' && error !== null && 'body' in error && 'headers' in error;
 }

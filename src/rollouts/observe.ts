@@ -105,9 +105,17 @@ export type Position =
  * of the `pause: {}` after `setWeight: weight` (undefined for 100); `canaryHash` the new pod hash,
  * once known, so that the old version being Healthy is never mistaken for the new one.
  */
-export function locate(s: Snapshot, target: { readonly weight: number; readonly pauseIndex?: number; readonly canaryHash?: string; readonly taken?: boolean }): Position {
-  if (s.degraded && !target.taken) return { kind: 'degraded', ...s.degraded };
+export function locate(s: Snapshot, target: { readonly weight: number; readonly pauseIndex?: number; readonly canaryHash?: string; readonly taken?: boolean; readonly throughDegraded?: boolean }): Position {
+  // Not observed first: right after an undo the status still shows the Degraded of our own abort
+  // (or of the breach) until the controller reconciles the new generation.
   if (!s.observed) return { kind: 'waiting', why: 'the controller has not observed the change yet' };
+  if (s.degraded) {
+    // During a rollback Degraded is expected for a pass or two: the reset pass that takes the undo
+    // persists the old RolloutAborted condition before the next pass recomputes it.
+    if (target.taken && target.canaryHash && s.canaryHash === target.canaryHash) return { kind: 'at-step' };
+    if (target.throughDegraded || target.taken) return { kind: 'waiting', why: `Degraded - ${s.degraded.message || s.degraded.reason}` };
+    return { kind: 'degraded', ...s.degraded };
+  }
   if (target.canaryHash && s.canaryHash !== target.canaryHash) return { kind: 'waiting', why: `the current pod hash is ${s.canaryHash ?? 'unset'}, not ${target.canaryHash}` };
   // `taken`: only that the controller now works on this pod template, wherever it is.
   if (target.taken) return { kind: 'at-step' };

@@ -10,6 +10,8 @@ export interface WaitTarget {
   readonly canaryHash?: string;
   /** Reached as soon as the controller works on `canaryHash`, at any step. */
   readonly taken?: boolean;
+  /** Degraded is a state to wait through (a rollback), not an answer. */
+  readonly throughDegraded?: boolean;
 }
 
 export interface WaitOptions {

@@ -53,9 +53,10 @@ export function commandProvider(config: CommandConfig, deps: CommandDeps = {}): 
   };
 }
 
-// The action's own inputs carry the GitHub token and the kubeconfig, and the runner's tokens open
+// The action's own inputs carry the GitHub token and the kubeconfig (GITHUB_TOKEN is the token's
+// fallback), and the runner's tokens open
 // the artifact and OIDC services: none of them is the SLO command's business.
-const WITHHELD = /^(INPUT_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_TOKEN$|ACTIONS_RESULTS_URL$)/;
+const WITHHELD = /^(INPUT_|GITHUB_TOKEN$|GH_TOKEN$|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_TOKEN$|ACTIONS_RESULTS_URL$)/;
 
 function environment(inherited: Readonly<Record<string, string | undefined>>, context: SloContext): Record<string, string> {
   const base = Object.fromEntries(Object.entries(inherited).filter((entry): entry is [string, string] => entry[1] !== undefined && !WITHHELD.test(entry[0])));

@@ -92,12 +92,14 @@ export async function canary(settings: Settings, preflight: ClusterPreflight, po
     return end('promoted', { canaryHash: preflight.stableHash, fullyPromoted: true });
   }
 
-  const imageResult = await setImage(kube, namespace, service, container, image);
-  event(imageResult.changed ? `image of ${container} in ${imageResult.target} ${imageResult.name} set to ${image}${imageResult.attempts > 1 ? ` (after ${imageResult.attempts - 1} conflict${imageResult.attempts > 2 ? 's' : ''})` : ''}` : `${imageResult.target} ${imageResult.name} already runs ${image}`);
-
+  // A run cancelled before the image is set deploys nothing (and so needs no rollback).
+  signal?.throwIfAborted();
   let canaryHash: string | undefined;
   let current = settings.canarySteps[0]!;
   try {
+    // Inside the try: a PUT that was applied but whose answer was lost must still be rolled back.
+    const imageResult = await setImage(kube, namespace, service, container, image);
+    event(imageResult.changed ? `image of ${container} in ${imageResult.target} ${imageResult.name} set to ${image}${imageResult.attempts > 1 ? ` (after ${imageResult.attempts - 1} conflict${imageResult.attempts > 2 ? 's' : ''})` : ''}` : `${imageResult.target} ${imageResult.name} already runs ${image}`);
     for (const weight of settings.canarySteps) {
       current = weight;
       const stepStart = clock.now();
