@@ -8,7 +8,8 @@ import { createSloProvider } from './slo/index.js';
 import { changelogPort } from './changelog/github.js';
 import { reportPaths } from './report/paths.js';
 import { failed, invalid, type Outcome } from './outcome.js';
-import { errorMessage, release, type ReleaseRun } from './release.js';
+import { errorMessage } from './errors.js';
+import { release, type ReleaseRun } from './release.js';
 import { finish } from './finish.js';
 import { parseSettings } from './settings.js';
 

@@ -5,7 +5,7 @@ import { buildChangelog, collectSuspects, type ChangelogResult } from './changel
 import type { ChangelogPort } from './changelog/port.js';
 import type { Clock } from './clock.js';
 import type { GitHubPort } from './github/port.js';
-import { isKubeError, kubeErrorMessage } from './kube/errors.js';
+import { errorMessage } from './errors.js';
 import type { KubePort } from './kube/port.js';
 import { aborted, blocked, dryRun, failed, released, type Outcome } from './outcome.js';
 import type { Settings } from './settings.js';
@@ -181,16 +181,4 @@ function canarySummary(result: CanaryResult): string {
   if (result.state === 'dry_run') return result.timeline.at(-1)?.what ?? 'dry run';
   if (result.state === 'promoted') return result.steps.length === 0 ? 'nothing to deploy' : `${result.steps.map((s) => `${s.weight}%`).join(' → ')} within SLO`;
   return result.tripped?.detail ?? result.steps.at(-1)?.detail ?? result.state;
-}
-
-/** An error as one line a user can act on; Octokit errors carry the HTTP status and the API's message. */
-export function errorMessage(error: unknown): string {
-  if (isKubeError(error)) return kubeErrorMessage(error);
-  if (error && typeof error === 'object' && 'status' in error && 'message' in error) {
-    const { status, message } = error as { status: number; message: string };
-    const request = (error as { request?: { method?: string; url?: string } }).request;
-    const where = request?.method && request.url ? ` (${request.method} ${new URL(request.url).pathname})` : '';
-    return `GitHub answered ${status}${where}: ${String(message).split('\n')[0]}`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,24 +3,14 @@
  * are what octokit's retry and throttling plugins key on (status, message text, headers).
  */
 import type { Reply } from './reply.js';
+import { FaultRules, type RequestRule } from '../fault-rules.js';
 
 export type FaultKind = number | 'secondary-rate-limit' | 'rate-limit';
 
-export interface FaultSpec {
-  /** HTTP method, case-insensitive; any when omitted. */
-  readonly method?: string;
-  /** Exact request path (no query) or a pattern tested against it; any when omitted. */
-  readonly path?: RegExp | string;
+export interface FaultSpec extends RequestRule {
   /** OpenAPI operationId, e.g. `checks/list-for-ref`; `graphql` for POST /graphql. */
   readonly operationId?: string;
   readonly status: FaultKind;
-  /** How many matching requests fail (default 1). */
-  readonly times?: number;
-}
-
-interface Armed {
-  readonly spec: FaultSpec;
-  remaining: number;
 }
 
 const MESSAGES: Record<number, string> = {
@@ -56,33 +46,23 @@ export function faultReply(kind: FaultKind, nowMs: number): Reply {
 }
 
 export class Faults {
-  readonly #armed: Armed[] = [];
+  readonly #rules = new FaultRules<FaultSpec>();
 
   add(spec: FaultSpec): void {
-    this.#armed.push({ spec, remaining: spec.times ?? 1 });
+    this.#rules.add(spec);
   }
 
   clear(): void {
-    this.#armed.length = 0;
+    this.#rules.clear();
   }
 
   /** Faults still to fire. */
   get pending(): number {
-    return this.#armed.reduce((sum, a) => sum + a.remaining, 0);
+    return this.#rules.remaining();
   }
 
   /** Consumes one firing of the first matching fault. */
   take(method: string, path: string, operationId: string | undefined): FaultKind | undefined {
-    const hit = this.#armed.find((a) => a.remaining > 0 && matches(a.spec, method, path, operationId));
-    if (!hit) return undefined;
-    hit.remaining -= 1;
-    return hit.spec.status;
+    return this.#rules.take(method, path, (spec) => !spec.operationId || spec.operationId === operationId)?.status;
   }
-}
-
-function matches(spec: FaultSpec, method: string, path: string, operationId: string | undefined): boolean {
-  if (spec.method && spec.method.toUpperCase() !== method) return false;
-  if (spec.operationId && spec.operationId !== operationId) return false;
-  if (spec.path instanceof RegExp) return spec.path.test(path);
-  return spec.path === undefined || spec.path === path;
 }

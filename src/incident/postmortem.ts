@@ -5,6 +5,7 @@ import type { RollbackResult } from '../stages/rollback.js';
 import type { Settings } from '../settings.js';
 import { personLink, text, webLinks } from '../changelog/render.js';
 import type { SuspectChange } from '../changelog/suspects.js';
+import { worst } from '../report/canary.js';
 import { code, escapeText, table } from '../report/markdown.js';
 
 export type { SuspectChange };
@@ -55,7 +56,7 @@ export function renderPostmortem(facts: PostmortemFacts): string {
       (rolledBack ? `release-to-prod rolled it back to the stable version (${escapeText(rollback!.detail)}) in ${rollback!.seconds.toFixed(1)} s.` : `The rollback did not complete: ${escapeText(rollback?.detail ?? 'not attempted')}.`),
     '## Impact',
     `For about ${Math.round(exposure)} s (${canary.startedAt} to ${end}) up to ${canary.abortedAtStep ?? '?'}% of the traffic of ${code(settings.service)} in ${code(settings.environment)} was served by the new version.` +
-      (samples.length > 0 ? ` Worst sample: error rate ${formatValue(maxOf(samples.map((s) => s.errorRate)))}, p95 ${formatValue(maxOf(samples.map((s) => s.p95LatencyMs)))} ms.` : '') +
+      (samples.length > 0 ? ` Worst sample: error rate ${formatValue(worst(samples.map((s) => s.errorRate)))}, p95 ${formatValue(worst(samples.map((s) => s.p95LatencyMs)))} ms.` : '') +
       ' _Add user-visible impact (requests failed, customers affected) here._',
     '## Timeline (UTC)',
     table(['Time', 'Event'], timeline),
@@ -89,9 +90,4 @@ function suspectsSection(suspects: PostmortemFacts['suspects'], links: ReturnTyp
     // A link, not a mention: opening the incident should not page every author of the release.
     { markdown: c.login ? personLink(c.login, links) : text(c.author) },
   ]))}`;
-}
-
-function maxOf(values: readonly (number | null)[]): number | null {
-  const numbers = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  return numbers.length > 0 ? Math.max(...numbers) : null;
 }

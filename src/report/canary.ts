@@ -18,7 +18,7 @@ export function canarySection(canary: CanaryResult, settings: Settings): string 
   if (canary.steps.length > 0) {
     parts.push(table(['Step', 'Reached after (s)', 'Samples', 'Max error rate', 'Max p95 (ms)', 'Result'], canary.steps.map((s) => {
       const samples = s.bake?.samples ?? [];
-      return [`${s.weight}%`, s.waitSeconds.toFixed(1), samples.length, formatValue(max(samples.map((x) => x.errorRate))), formatValue(max(samples.map((x) => x.p95LatencyMs))), `${s.outcome}: ${s.detail}`];
+      return [`${s.weight}%`, s.waitSeconds.toFixed(1), samples.length, formatValue(worst(samples.map((x) => x.errorRate))), formatValue(worst(samples.map((x) => x.p95LatencyMs))), `${s.outcome}: ${s.detail}`];
     })));
   }
   const samples = canary.steps.flatMap((s) => s.bake?.samples ?? []);
@@ -37,7 +37,8 @@ function mark(sample: Sample, metric: string): string {
   return sample.breaches.some((b) => b.metric === metric) ? '✗ breach' : sample.verdict === 'no-data' ? '—' : '✓';
 }
 
-function max(values: readonly (number | null)[]): number | null {
+/** The largest measured value, ignoring samples without data. */
+export function worst(values: readonly (number | null)[]): number | null {
   const numbers = values.filter((v): v is number => v !== null && Number.isFinite(v));
   return numbers.length > 0 ? Math.max(...numbers) : null;
 }

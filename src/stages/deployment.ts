@@ -1,6 +1,7 @@
 // GitHub Deployments, so the environment's page shows the release. A job that declares
 // `environment:` already got a deployment from GitHub for this sha: use it, never a duplicate.
 // Deployment records are evidence, not the release: a failure here warns and the release goes on.
+import { errorMessage } from '../errors.js';
 import type { GitHubPort } from '../github/port.js';
 import type { Settings } from '../settings.js';
 
@@ -13,9 +14,6 @@ export interface DeploymentRecord {
 
 type Log = { warning(message: string): void };
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-}
 
 export async function startDeployment(settings: Settings, github: GitHubPort, log: Log): Promise<DeploymentRecord> {
   const description = `release-to-prod ${settings.version.tag}: canary ${settings.canarySteps.join('% → ')}%`;
@@ -25,8 +23,8 @@ export async function startDeployment(settings: Settings, github: GitHubPort, lo
     await github.setDeploymentStatus(id, 'in_progress', settings.run.runUrl, `canary of ${settings.version.tag} started`);
     return { id, created: existing === undefined, statuses: ['in_progress'], problems: [] };
   } catch (error) {
-    log.warning(`GitHub deployment for ${settings.environment} not recorded: ${describeError(error)} (needs deployments: write)`);
-    return { created: false, statuses: [], problems: [describeError(error)] };
+    log.warning(`GitHub deployment for ${settings.environment} not recorded: ${errorMessage(error)} (needs deployments: write)`);
+    return { created: false, statuses: [], problems: [errorMessage(error)] };
   }
 }
 
@@ -36,7 +34,7 @@ export async function finishDeployment(settings: Settings, github: GitHubPort, r
     await github.setDeploymentStatus(record.id, state, settings.run.runUrl, description);
     return { ...record, statuses: [...record.statuses, state] };
   } catch (error) {
-    log.warning(`GitHub deployment status ${state} not recorded: ${describeError(error)}`);
-    return { ...record, problems: [...record.problems, describeError(error)] };
+    log.warning(`GitHub deployment status ${state} not recorded: ${errorMessage(error)}`);
+    return { ...record, problems: [...record.problems, errorMessage(error)] };
   }
 }
