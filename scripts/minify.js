@@ -6,7 +6,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { transform } from 'esbuild';
 
-const dist = path.resolve(import.meta.dirname, '..', 'dist');
+// RTP_DIST_DIR: bundle elsewhere than dist/ (several developers sharing one checkout).
+const dist = path.resolve(import.meta.dirname, '..', process.env.RTP_DIST_DIR || 'dist');
 for (const name of readdirSync(dist).filter((f) => /^(\d+\.)?index\.js$/.test(f)).sort()) {
   const file = path.join(dist, name);
   const before = readFileSync(file, 'utf8');

@@ -8,7 +8,8 @@ import path from 'node:path';
 import * as YAML from 'yaml';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-export const DIST = path.join(ROOT, 'dist', 'index.js');
+// RTP_DIST_DIR: run a bundle built elsewhere than dist/ (npm run bundle honours it too).
+export const DIST = path.join(path.resolve(ROOT, process.env.RTP_DIST_DIR || 'dist'), 'index.js');
 export const RUN_ID = 4242;
 
 const action = YAML.parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
