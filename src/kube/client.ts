@@ -3,7 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { RolloutObject } from '../rollouts/observe.js';
 import { statusCode } from './errors.js';
-import type { JsonPatch, KubePort, PodTemplateHolder } from './port.js';
+import type { JsonPatch, KubePort, Lease, PodTemplateHolder } from './port.js';
 
 const ROLLOUTS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' } as const;
 
@@ -39,6 +39,7 @@ const jsonPatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPat
 export function kubePort(config: k8s.KubeConfig): KubePort {
   const custom = config.makeApiClient(k8s.CustomObjectsApi);
   const apps = config.makeApiClient(k8s.AppsV1Api);
+  const coordination = config.makeApiClient(k8s.CoordinationV1Api);
   let writes = 0;
   const write = <T>(dryRun: boolean | undefined, call: () => Promise<T>): Promise<T> => {
     if (!dryRun) writes += 1;
@@ -66,6 +67,16 @@ export function kubePort(config: k8s.KubeConfig): KubePort {
       write(false, async () => (await custom.patchNamespacedCustomObjectStatus({ ...ROLLOUTS, namespace, name, body: patch }, merge)) as RolloutObject),
     jsonPatchRollout: (namespace, name, patch: JsonPatch) =>
       write(false, async () => (await custom.patchNamespacedCustomObject({ ...ROLLOUTS, namespace, name, body: patch }, jsonPatch)) as RolloutObject),
+    jsonPatchRolloutStatus: (namespace, name, patch: JsonPatch) =>
+      write(false, async () => (await custom.patchNamespacedCustomObjectStatus({ ...ROLLOUTS, namespace, name, body: patch }, jsonPatch)) as RolloutObject),
+    getLease: (namespace, name) => notFoundAsUndefined(async () => leaseOf(await coordination.readNamespacedLease({ namespace, name }))),
+    createLease: (lease) => write(false, async () => leaseOf(await coordination.createNamespacedLease({ namespace: lease.metadata.namespace, body: lease as unknown as k8s.V1Lease }))),
+    replaceLease: (lease) =>
+      write(false, async () => leaseOf(await coordination.replaceNamespacedLease({ namespace: lease.metadata.namespace, name: lease.metadata.name, body: lease as unknown as k8s.V1Lease }))),
+    deleteLease: (namespace, name, resourceVersion) =>
+      write(false, async () => {
+        await coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } });
+      }),
     getDeployment: (namespace, name) => notFoundAsUndefined(async () => (await apps.readNamespacedDeployment({ namespace, name })) as unknown as PodTemplateHolder),
     replaceDeployment: (deployment, options) =>
       write(options?.dryRun, async () => (await apps.replaceNamespacedDeployment({
@@ -94,5 +105,21 @@ export function kubePort(config: k8s.KubeConfig): KubePort {
           }, reject);
       });
     },
+  };
+}
+
+/**
+ * The client deserialises MicroTime fields to Date objects (V1MicroTime), which print with three
+ * fraction digits; the API server parses Lease times as RFC3339Micro (six digits, exactly). Kept
+ * as the strings lease.ts writes, so a Lease read and written back stays valid.
+ */
+function leaseOf(lease: k8s.V1Lease): Lease {
+  const micro = (t: unknown) => (t instanceof Date ? new k8s.V1MicroTime(t.getTime()).toISOString() : (t as string | undefined));
+  const spec = lease.spec ?? {};
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: lease.metadata?.name ?? '', namespace: lease.metadata?.namespace ?? '', resourceVersion: lease.metadata?.resourceVersion, labels: lease.metadata?.labels, annotations: lease.metadata?.annotations },
+    spec: { holderIdentity: spec.holderIdentity, leaseDurationSeconds: spec.leaseDurationSeconds, acquireTime: micro(spec.acquireTime), renewTime: micro(spec.renewTime), leaseTransitions: spec.leaseTransitions },
   };
 }

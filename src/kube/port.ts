@@ -23,6 +23,20 @@ export interface Container {
 
 export type JsonPatch = readonly { readonly op: string; readonly path: string; readonly value?: unknown }[];
 
+/** A `coordination.k8s.io/v1` Lease; times are MicroTime strings (RFC 3339 with 6 fraction digits). */
+export interface Lease {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly resourceVersion?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly spec: {
+    readonly holderIdentity?: string;
+    readonly leaseDurationSeconds?: number;
+    readonly acquireTime?: string;
+    readonly renewTime?: string;
+    readonly leaseTransitions?: number;
+  };
+}
+
 export interface WriteOptions {
   /** Server-side dry run (`dryRun=All`): validated by the API server, stored nowhere. */
   readonly dryRun?: boolean;
@@ -34,10 +48,19 @@ export interface KubePort {
   /** A JSON merge patch to the `/status` subresource: the only place promote and abort take effect. */
   patchRolloutStatus(namespace: string, name: string, patch: object): Promise<RolloutObject>;
   jsonPatchRollout(namespace: string, name: string, patch: JsonPatch): Promise<RolloutObject>;
+  /** A JSON Patch (RFC 6902) to `/status`: its `test` operations make the write conditional (actions.promote). */
+  jsonPatchRolloutStatus(namespace: string, name: string, patch: JsonPatch): Promise<RolloutObject>;
   getDeployment(namespace: string, name: string): Promise<PodTemplateHolder | undefined>;
   replaceDeployment(deployment: PodTemplateHolder, options?: WriteOptions): Promise<PodTemplateHolder>;
   jsonPatchDeployment(namespace: string, name: string, patch: JsonPatch): Promise<PodTemplateHolder>;
   listReplicaSets(namespace: string, labelSelector: string): Promise<PodTemplateHolder[]>;
+  getLease(namespace: string, name: string): Promise<Lease | undefined>;
+  /** 409 AlreadyExists when another holder created it first. */
+  createLease(lease: Lease): Promise<Lease>;
+  /** PUT with the resourceVersion read: 409 Conflict when someone else wrote it since. */
+  replaceLease(lease: Lease): Promise<Lease>;
+  /** Deletes only that version (a precondition): 409 when someone else took the Lease over meanwhile. */
+  deleteLease(namespace: string, name: string, resourceVersion: string): Promise<void>;
   /** Calls onChange with every new version of the Rollout until the signal aborts or the watch ends. */
   watchRollout(namespace: string, name: string, onChange: (rollout: RolloutObject) => void, signal: AbortSignal): Promise<void>;
   /** Requests sent so far that change the cluster (dry runs excluded). */

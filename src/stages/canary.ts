@@ -164,7 +164,7 @@ export async function canary(settings: Settings, preflight: ClusterPreflight, po
       }
       steps.push({ weight, startedAt: stepStart.toISOString(), reachedAt, waitSeconds: waitedFor, bake: baked, outcome: 'passed', detail: `${baked.samples.length} sample${baked.samples.length === 1 ? '' : 's'} within SLO` });
       if (weight < 100) {
-        await promote(kube, namespace, service);
+        await promote(kube, namespace, service, { stepIndex: waited.snapshot.stepIndex ?? 0, canaryHash: canaryHash ?? '' });
         event(`promoted past ${weight}%`, weight);
       }
     }
