@@ -105,6 +105,39 @@ describe('bake', () => {
     expect(result.breach).toMatchObject({ verdict: 'gate-error', gateError: 'command provider failed: socket hang up' });
   });
 
+  it('asks an unavailable backend again within the sample period: one proxy 502 does not abort a healthy canary', async () => {
+    const { clock } = fakeClock();
+    let calls = 0;
+    const { provider, askedAt } = fakeProvider(clock, () => (++calls === 2 ? { ...nothing, unavailable: 'Prometheus answered HTTP 502' } : good));
+    const result = await bake(provider, context, slo, clock);
+    expect(result.verdict).toBe('within');
+    expect(result.samples.map((s) => s.verdict)).toEqual(['within', 'within', 'within']);
+    expect(askedAt).toEqual([0, 30, 30.25, 60]);
+  });
+
+  it('counts a sample as no data once its period is spent, never as a gate error, and keeps to the schedule', async () => {
+    const fake = fakeClock();
+    const { provider, askedAt } = fakeProvider(fake.clock, (t) => {
+      if (t >= 60) return good;
+      fake.spend(9_000);
+      return { ...nothing, unavailable: 'Prometheus at http://prom answered HTTP 503' };
+    });
+    const result = await bake(provider, context, slo, fake.clock, { retryMinTimeoutMs: 1000 });
+    expect(result.verdict).toBe('within');
+    // Asked, 9 s to fail, 1 s pause, asked, 9 s, 2 s pause, asked, 9 s: the period (30 s) is spent.
+    expect(askedAt).toEqual([0, 10, 21, 30, 40, 51, 60]);
+    expect(result.samples.map((s) => [s.elapsedSeconds, s.verdict])).toEqual([[0, 'no-data'], [30, 'no-data'], [60, 'within']]);
+    expect(result.samples[0]?.summary).toBe('no data: Prometheus at http://prom answered HTTP 503 (asked 3 times within the sample period)');
+  });
+
+  it('breaches with no_data when the backend stays unavailable to the end of the window', async () => {
+    const { clock } = fakeClock();
+    const { provider } = fakeProvider(clock, () => ({ ...nothing, unavailable: 'Prometheus did not answer within 10 s' }));
+    const result = await bake(provider, context, { ...slo, windowMinutes: 0.5, intervalSeconds: 30 }, clock);
+    expect(result.verdict).toBe('breach');
+    expect(result.breach?.breaches).toEqual([{ metric: 'no_data', value: null, threshold: null }]);
+  });
+
   it('breaches with no_data when the window ends without data', async () => {
     const { clock } = fakeClock();
     const { provider } = fakeProvider(clock, () => ({ ...nothing, requests: 12 }));

@@ -139,25 +139,43 @@ describe('prometheus provider: gate errors', () => {
     expect(await gateError({ increase: { status: 401, body: 'Unauthorized' } })).toBe('Prometheus at https://metrics.example/prometheus answered HTTP 401: check the credentials in prometheus-headers');
   });
 
-  it('shows the start of an answer that is not the Prometheus API', async () => {
-    expect(await gateError({ increase: { status: 502, body: '<html>\n  <body>Bad   gateway</body></html>' } })).toBe(
+});
+
+// Faults that may clear are `unavailable`: bake.ts asks again within the sample period, and only
+// then counts the sample as no data (never a gate error, which would abort a healthy canary).
+describe('prometheus provider: passing faults are unavailable, not gate errors', () => {
+  const unavailable = async (answers: Record<string, Answer>) => {
+    const { fetch } = fakeFetch({ ...healthy, ...answers });
+    const measurement = await prometheusProvider(config, { fetch, timeoutMs: 50 }).measure(context);
+    expect(measurement).toEqual({ errorRate: null, p95LatencyMs: null, requests: null, unavailable: expect.any(String) });
+    expect(measurement.unavailable).not.toContain('s3cr3t');
+    return measurement.unavailable;
+  };
+
+  it('shows the start of an answer that is not the Prometheus API (a proxy 502)', async () => {
+    expect(await unavailable({ increase: { status: 502, body: '<html>\n  <body>Bad   gateway</body></html>' } })).toBe(
       'Prometheus at https://metrics.example/prometheus answered HTTP 502 with something that is not the Prometheus API: <html> <body>Bad gateway</body></html>',
     );
   });
 
+  it.each([503, 504, 429])('reads HTTP %i as unavailable', async (status) => {
+    expect(await unavailable({ increase: { status, body: { status: 'error', errorType: 'unavailable', error: 'busy' } } })).toMatch(new RegExp(`HTTP ${status}, unavailable: busy`));
+  });
+
   it('says why it could not connect', async () => {
     const refused = Object.assign(new TypeError('fetch failed'), { cause: new Error('connect ECONNREFUSED 10.0.0.7:9090') });
-    expect(await gateError({ increase: refused })).toBe('Prometheus at https://metrics.example/prometheus did not answer: connect ECONNREFUSED 10.0.0.7:9090');
+    expect(await unavailable({ increase: refused })).toBe('Prometheus at https://metrics.example/prometheus did not answer: connect ECONNREFUSED 10.0.0.7:9090');
     // Several addresses (localhost: ::1 and 127.0.0.1): an AggregateError with an empty message.
     const both = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new AggregateError([new Error('connect ECONNREFUSED ::1:9090'), new Error('connect ECONNREFUSED 127.0.0.1:9090')], ''), { code: 'ECONNREFUSED' }) });
-    expect(await gateError({ increase: both })).toBe('Prometheus at https://metrics.example/prometheus did not answer: connect ECONNREFUSED ::1:9090');
+    expect(await unavailable({ increase: both })).toBe('Prometheus at https://metrics.example/prometheus did not answer: connect ECONNREFUSED ::1:9090');
   });
 
   it('times out a slow answer', async () => {
     const hanging = ((_: unknown, init?: RequestInit) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as typeof fetch;
     const measurement = await prometheusProvider(config, { fetch: hanging, timeoutMs: 50 }).measure(context);
-    expect(measurement.gateError).toBe('Prometheus at https://metrics.example/prometheus did not answer within 0.05 s');
+    expect(measurement.unavailable).toBe('Prometheus at https://metrics.example/prometheus did not answer within 0.05 s');
+    expect(measurement.gateError).toBeUndefined();
   });
 
   it('rejects with the reason when cancelled, rather than calling it a gate error', async () => {

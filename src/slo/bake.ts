@@ -1,6 +1,7 @@
 // Bake one canary step: sample the SLO at 0, interval, 2·interval … up to the window end, stop at
 // the first breach or gate error. Time comes from the injected clock, so tests run a 5-minute
 // window in microseconds.
+import pRetry from 'p-retry';
 import type { Clock } from '../clock.js';
 import type { Slo } from '../settings.js';
 import { judge, type Breach, type Judgement, type Verdict } from './judge.js';
@@ -37,6 +38,8 @@ export interface BakeOptions {
   readonly signal?: AbortSignal;
   /** Called as soon as a sample is judged, before the bake acts on it (progress, abort latency). */
   readonly onSample?: (sample: Sample) => void;
+  /** First pause before asking an unavailable backend again (doubling, at most 4 s); 250 ms by default. */
+  readonly retryMinTimeoutMs?: number;
 }
 
 export async function bake(provider: SloProviderBackend, context: SloContext, slo: Slo, clock: Clock, options: BakeOptions = {}): Promise<BakeResult> {
@@ -55,7 +58,7 @@ export async function bake(provider: SloProviderBackend, context: SloContext, sl
     if (wait > 0) await clock.sleep(wait, signal);
     signal?.throwIfAborted();
     const at = clock.now();
-    const measurement = await measure(provider, { ...context, slo }, signal);
+    const measurement = await measureWithinPeriod(provider, { ...context, slo }, clock, started.getTime() + (index + 1) * intervalMs, options);
     let judgement = judge(measurement, slo);
     if (index === lastIndex && judgement.verdict === 'no-data' && slo.noData === 'breach') judgement = noDataBreach(measurement, slo, judgement);
     const sample = toSample(measurement, judgement, at, started, context.step, slo);
@@ -64,6 +67,44 @@ export async function bake(provider: SloProviderBackend, context: SloContext, sl
     if (sample.verdict === 'breach' || sample.verdict === 'gate-error') return finish('breach', sample);
   }
   return finish('within');
+}
+
+// The contract: "a sample is retried within its period before it counts as no data". A single
+// proxy 502 must not abort a healthy canary, and a retry must never push the next sample back.
+// p-retry's own timers are wall-clock; its documented onFailedAttempt delay lets the backoff sleep
+// on the injected clock instead, so tests and the bench control it.
+async function measureWithinPeriod(provider: SloProviderBackend, context: SloContext, clock: Clock, periodEnd: number, options: BakeOptions): Promise<Measurement> {
+  const { signal } = options;
+  const first = options.retryMinTimeoutMs ?? 250;
+  let last: Measurement | undefined;
+  let attempts = 0;
+  let again = false;
+  try {
+    return await pRetry(
+      async () => {
+        attempts += 1;
+        const measurement = await measure(provider, context, signal);
+        if (measurement.unavailable === undefined) return measurement;
+        last = measurement;
+        throw new Error(measurement.unavailable);
+      },
+      {
+        retries: 20,
+        minTimeout: 0,
+        onFailedAttempt: async ({ attemptNumber }) => {
+          const pause = Math.min(4000, first * 2 ** (attemptNumber - 1));
+          again = clock.now().getTime() + pause < periodEnd;
+          if (again) await clock.sleep(pause, signal);
+        },
+        shouldRetry: () => again,
+        signal,
+      },
+    );
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (!last) throw error;
+    return { ...last, unavailable: `${last.unavailable} (asked ${attempts} time${attempts === 1 ? '' : 's'} within the sample period)` };
+  }
 }
 
 async function measure(provider: SloProviderBackend, context: SloContext, signal: AbortSignal | undefined): Promise<Measurement> {

@@ -24,6 +24,8 @@ export function judge(measurement: Measurement, slo: Slo): Judgement {
   if (measurement.gateError !== undefined) {
     return { verdict: 'gate-error', breaches: [{ metric: 'gate_error', value: null, threshold: null }, ...over], summary: `gate error: ${measurement.gateError}` };
   }
+  // Retried within the period by bake.ts and still unanswered: no data, never a pass.
+  if (measurement.unavailable !== undefined) return { verdict: 'no-data', breaches: [], summary: `no data: ${measurement.unavailable}` };
   // The command provider decides by its exit code; its reported values are still compared, so a
   // script that says "within" while reporting a breaching value is visible in the report.
   if (measurement.decision) return { verdict: measurement.decision, breaches: over, summary: `${measurement.decision} (decided by the provider): ${observed}` };

@@ -45,6 +45,7 @@ export function prometheusProvider(config: PrometheusConfig, deps: PrometheusDep
         return toMeasurement(errorRate, latencySeconds, requests, context);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
+        if (error instanceof Unavailable) return { errorRate: null, p95LatencyMs: null, requests: null, unavailable: error.message };
         return { errorRate: null, p95LatencyMs: null, requests: null, gateError: messageOf(error) };
       }
     },
@@ -71,6 +72,14 @@ function toMeasurement(errorRate: number | null, latencySeconds: number | null, 
   };
 }
 
+/**
+ * A fault that may clear on its own: no connection, no answer in time, a proxy's 502/503/504, a
+ * rate limit. A 4xx (bad query, credentials) or a wrong result shape will not clear: a gate error.
+ */
+class Unavailable extends Error {}
+
+const TRANSIENT_STATUS = (status: number) => status === 429 || status >= 500;
+
 /** One instant query → one number, or null for no data (empty vector, NaN, ±Inf). */
 function instantQuery(config: PrometheusConfig, deps: PrometheusDeps) {
   const fetchFn = deps.fetch ?? fetch;
@@ -91,10 +100,11 @@ function instantQuery(config: PrometheusConfig, deps: PrometheusDeps) {
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) throw new Error(`${where} did not answer within ${timeoutMs / 1000} s`);
-      throw new Error(`${where} did not answer: ${causeOf(error)}`);
+      if (timeout.aborted) throw new Unavailable(`${where} did not answer within ${timeoutMs / 1000} s`);
+      throw new Unavailable(`${where} did not answer: ${causeOf(error)}`);
     }
     const body = parseJson(text);
+    if (TRANSIENT_STATUS(status)) throw new Unavailable(rejection(where, status, body, text, name, promql));
     if (status < 200 || status > 299 || body?.status !== 'success') throw new Error(rejection(where, status, body, text, name, promql));
     return valueOf(body.data, name, promql);
   };

@@ -25,6 +25,11 @@ export interface Measurement {
   readonly decision?: 'within' | 'breach';
   /** The backend could not be asked or answered nonsense: a gate error, treated as a breach. */
   readonly gateError?: string;
+  /**
+   * The backend is passing through a fault that may clear (no connection, timeout, HTTP 5xx/429):
+   * bake.ts asks again within the sample's period, and only then counts the sample as no data.
+   */
+  readonly unavailable?: string;
   /** Other numeric fields the backend reported, shown in the report. */
   readonly extra?: Readonly<Record<string, number>>;
 }
