@@ -67,6 +67,8 @@ const reads = (): Call[] => {
     ['GET /repos/{owner}/{repo}/actions/jobs/{job_id}', { ...r, job_id: 555 }],
     ['GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', { ...r, run_id: 777 }],
     ['GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org: 'acme', team_slug: 'sre', username: 'carol' }],
+    ['GET /orgs/{org}/teams/{team_slug}', { org: 'acme', team_slug: 'sre' }],
+    ['GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', { ...r, workflow_id: 'release.yml', head_sha: head.sha }],
     ['GET /repos/{owner}/{repo}/pulls', { ...r, state: 'all' }],
     ['GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...r, pull_number: pr.number }],
     ['GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { ...r, commit_sha: pr.mergeCommitSha }],

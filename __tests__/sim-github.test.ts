@@ -110,10 +110,11 @@ describe('check runs', () => {
     expect(new Set(all.map((run) => run.name)).size).toBe(130);
   });
 
-  it('filter=latest keeps only the newest run of each name; filter=all keeps every run', async () => {
+  it('filter=latest keeps only the newest run of each name within a suite; filter=all keeps every run', async () => {
     const sha = sim.state.addCommit().sha;
-    sim.state.addCheckRun({ sha, name: 'build', conclusion: 'failure' });
-    const rerun = sim.state.addCheckRun({ sha, name: 'build', conclusion: 'success' });
+    // Both in workflow run 77: one check suite (a re-run adds to it; see sim-github-actions.test.ts).
+    sim.state.addCheckRun({ sha, name: 'build', conclusion: 'failure', runId: 77 });
+    const rerun = sim.state.addCheckRun({ sha, name: 'build', conclusion: 'success', runId: 77 });
     sim.state.addCheckRun({ sha, name: 'test' });
     const latest = await octokit.rest.checks.listForRef({ ...r, ref: sha });
     expect(latest.data.check_runs.map((run) => [run.name, run.id, run.conclusion])).toEqual(

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Faults } from './faults.js';
 import { Links } from './links.js';
+import { Permissions } from './permissions.js';
 import { RouteTable } from './openapi.js';
 import { isWrite, type RequestRecord } from './requestlog.js';
 import { handlers } from './routes/index.js';
@@ -15,6 +16,7 @@ import { SimState } from './state.js';
 import { Validators } from './validate.js';
 
 export type { FaultSpec } from './faults.js';
+export type { Access, Permission } from './permissions.js';
 export type { RequestRecord } from './requestlog.js';
 export { SimState, TOKEN_USER } from './state.js';
 export type * from './model.js';
@@ -60,6 +62,8 @@ export class SimGitHub {
   readonly graphqlUrl: string;
   readonly state: SimState;
   readonly faults = new Faults();
+  /** What the token may do; default: a GITHUB_TOKEN with every repository permission (see permissions.ts). */
+  readonly permissions = new Permissions();
   readonly startup: StartupTimings;
   readonly #server: Server;
   readonly #log: RequestRecord[] = [];
@@ -97,6 +101,7 @@ export class SimGitHub {
       state,
       links: new Links(url, owner, repo),
       faults: sim.faults,
+      permissions: sim.permissions,
       log: sim.#log,
       validateResponses: options.validateResponses ?? false,
       ...(options.onRequest && { onRequest: options.onRequest }),

@@ -94,8 +94,14 @@ export interface WorkflowRun {
   readonly attempt: number;
   readonly runNumber: number;
   readonly workflowId: number;
+  /** The workflow file, e.g. `.github/workflows/release.yml`; one workflow id per file. */
+  readonly path: string;
+  /** One check suite per workflow run; every attempt adds its check runs to this same suite. */
   readonly suiteId: number;
+  /** Who started the run; stays the same on every re-run. */
   readonly actor: string;
+  /** Who started the latest attempt (`GITHUB_TRIGGERING_ACTOR`): differs from `actor` after a re-run by someone else. */
+  readonly triggeringActor: string;
   readonly createdAt: number;
 }
 

@@ -7,8 +7,10 @@ import type { SimState } from './state.js';
 export function addCheckRun(state: SimState, seed: CheckRunSeed): M.CheckRun {
   const app: M.App = seed.app ? { id: seed.app.id ?? 99, slug: seed.app.slug ?? 'sim-ci', name: seed.app.name ?? seed.app.slug ?? 'Sim CI' } : ACTIONS_APP;
   const isActions = app.id === ACTIONS_APP.id;
-  // Every Actions check run belongs to a workflow run; its details_url names it.
-  const runId = seed.runId ?? (isActions ? state.nextId('run', 9_000_000_001) : undefined);
+  // Every Actions check run is a job of a workflow run, in that run's check suite ("each workflow
+  // run has one check suite", reference/github-actions.md); its details_url names the run.
+  const workflowRun = isActions ? runFor(state, seed.runId ?? state.nextId('run', 9_000_000_001), { sha: seed.sha, path: seed.workflow ?? CI_WORKFLOW, status: 'completed' }) : undefined;
+  const runId = workflowRun?.id ?? seed.runId;
   const id = seed.id ?? state.nextId('check-run', 20_000_000_001);
   const run: M.CheckRun = {
     ...seedProgress(seed, toMs(seed.startedAt, state.now() - 120_000)),
@@ -16,7 +18,8 @@ export function addCheckRun(state: SimState, seed: CheckRunSeed): M.CheckRun {
     name: seed.name,
     headSha: seed.sha,
     app,
-    suiteId: state.suiteId(runId !== undefined ? `run:${runId}` : `app:${app.id}:${seed.sha}`),
+    // Other apps: one suite per app and commit (GitHub creates a check suite per app per head_sha).
+    suiteId: workflowRun?.suiteId ?? state.suiteId(runId !== undefined ? `run:${runId}` : `app:${app.id}:${seed.sha}`),
     ...(runId !== undefined && { runId }),
     ...(seed.detailsUrl !== undefined && { detailsUrl: seed.detailsUrl }),
     externalId: isActions ? `sim-${id}` : '',
@@ -40,12 +43,19 @@ export function addStatus(state: SimState, seed: StatusSeed): M.CommitStatus {
   return status;
 }
 
+/** The workflow file of runs seeded without a path: the release workflow the action runs in. */
+export const RELEASE_WORKFLOW = '.github/workflows/release.yml';
+/** The workflow file of runs created for Actions check runs seeded without a runId. */
+export const CI_WORKFLOW = '.github/workflows/ci.yml';
+
 export function addRun(state: SimState, seed: RunSeed): M.WorkflowRun {
   const id = seed.id ?? state.nextId('run', 9_000_000_001);
   const status = seed.status ?? 'in_progress';
+  const path = seed.path ?? RELEASE_WORKFLOW;
+  const actor = state.addUser(seed.actor ?? 'octocat').login;
   const run: M.WorkflowRun = {
     id,
-    name: seed.name ?? 'Release',
+    name: seed.name ?? workflowName(path),
     headSha: seed.sha ?? state.resolve(seed.branch ?? state.defaultBranch) ?? '0'.repeat(40),
     headBranch: seed.branch ?? state.defaultBranch,
     event: seed.event ?? 'workflow_dispatch',
@@ -53,18 +63,27 @@ export function addRun(state: SimState, seed: RunSeed): M.WorkflowRun {
     conclusion: status === 'completed' ? (seed.conclusion ?? 'success') : null,
     attempt: seed.attempt ?? 1,
     runNumber: state.nextId('run-number'),
-    workflowId: 161335,
+    // "You can replace workflow_id with the workflow file name" (actions/list-workflow-runs): one id per file.
+    workflowId: state.workflowId(path),
+    path,
     suiteId: state.suiteId(`run:${id}`),
-    actor: state.addUser(seed.actor ?? 'octocat').login,
+    actor,
+    triggeringActor: state.addUser(seed.triggeringActor ?? actor).login,
     createdAt: state.now() - 300_000,
   };
   state.runs.set(id, run);
   return run;
 }
 
+/** `.github/workflows/ci.yml` → `CI`, `release.yml` → `Release`: what a workflow without `name:` shows. */
+function workflowName(path: string): string {
+  const base = path.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  return base.length <= 3 ? base.toUpperCase() : base.charAt(0).toUpperCase() + base.slice(1);
+}
+
 /** The run, created on first mention; a job of a later attempt makes that the run's attempt. */
-function runFor(state: SimState, runId: number, sha?: M.Sha, attempt?: number): M.WorkflowRun {
-  const run = state.runs.get(runId) ?? addRun(state, { id: runId, ...(sha !== undefined && { sha }) });
+function runFor(state: SimState, runId: number, seed: RunSeed = {}, attempt?: number): M.WorkflowRun {
+  const run = state.runs.get(runId) ?? addRun(state, { ...seed, id: runId });
   if (attempt === undefined || attempt <= run.attempt) return run;
   const rerun = { ...run, attempt };
   state.runs.set(runId, rerun);
@@ -72,7 +91,7 @@ function runFor(state: SimState, runId: number, sha?: M.Sha, attempt?: number): 
 }
 
 export function addJob(state: SimState, runId: number, seed: JobSeed): M.Job {
-  const run = runFor(state, runId, seed.sha, seed.attempt);
+  const run = runFor(state, runId, seed.sha !== undefined ? { sha: seed.sha } : {}, seed.attempt);
   const id = seed.id ?? state.nextId('check-run', 20_000_000_001);
   const progress = seedProgress(seed, toMs(seed.startedAt, state.now() - 60_000));
   const job: M.Job = {

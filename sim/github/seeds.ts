@@ -47,8 +47,13 @@ export interface CheckRunSeed {
   status?: M.CheckStatus;
   /** Default `success` when completed. */
   conclusion?: M.Conclusion | null;
-  /** Workflow run of an Actions check run (drives details_url); generated when omitted. */
+  /**
+   * Workflow run of an Actions check run (its check suite; drives details_url). Omitted: a new
+   * completed run of `workflow`, so two seeds without runId are two workflow runs, two suites.
+   */
   runId?: number;
+  /** Workflow file of the run created for an Actions check run without `runId` (default `.github/workflows/ci.yml`). */
+  workflow?: string;
   /** Default: the GitHub Actions app (id 15368). */
   app?: Partial<M.App>;
   id?: number;
@@ -80,6 +85,10 @@ export interface RunSeed {
   conclusion?: M.Conclusion | null;
   attempt?: number;
   actor?: string;
+  /** Who started the latest attempt (default: `actor`). */
+  triggeringActor?: string;
+  /** Workflow file (default `.github/workflows/release.yml`); runs of one file share a workflow id. */
+  path?: string;
 }
 
 export interface JobSeed {

@@ -11,6 +11,7 @@ import type { Links } from './links.js';
 import type { Match, RouteTable } from './openapi.js';
 import { HttpError, type Reply } from './reply.js';
 import type { RequestRecord } from './requestlog.js';
+import { tokenOf, type Permissions } from './permissions.js';
 import type { Operation } from './spec.js';
 import type { SimState } from './state.js';
 import type { Problem, Validators } from './validate.js';
@@ -23,6 +24,8 @@ export interface DispatcherDeps {
   readonly state: SimState;
   readonly links: Links;
   readonly faults: Faults;
+  /** What the request's token may do (403/404 otherwise), checked before the handler. */
+  readonly permissions: Permissions;
   readonly log: RequestRecord[];
   readonly validateResponses: boolean;
   readonly onRequest?: (record: RequestRecord) => void;
@@ -101,16 +104,18 @@ export class Dispatcher {
     } else if (isGraphql) {
       reply = await graphqlReply(this.#deps.graphqlSchema, state, this.#deps.links, json);
     } else {
-      reply = this.#rest(match, url, json);
+      reply = this.#rest(match, url, json, tokenOf(req.headers.authorization));
     }
     record.status = reply.status;
     this.#send(res, reply, method, isGraphql, match?.route.operation.docsUrl);
     this.#deps.onRequest?.(record);
   }
 
-  #rest(match: Match | undefined, url: URL, body: unknown): Reply {
+  #rest(match: Match | undefined, url: URL, body: unknown, token: string): Reply {
     try {
       if (!match || pathMismatch(match.route.operation, match.params, this.#deps.state)) throw new HttpError(404, { message: 'Not Found' });
+      const refusal = this.#deps.permissions.refusal(match.route.operation.operationId, match.route.operation.method.toUpperCase(), token);
+      if (refusal) throw refusal;
       const reply = this.#invoke(match, url, body);
       return this.#checked(match.route.operation, reply);
     } catch (error) {

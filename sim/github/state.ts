@@ -28,6 +28,7 @@ export class SimState {
   readonly servingSince: number;
   readonly #clock: () => number;
   readonly #sequences = new Map<string, number>();
+  /** Ids drawn once per key: check suites, workflows. */
   readonly #suites = new Map<string, number>();
 
   readonly users = new Map<string, M.User>();
@@ -42,6 +43,8 @@ export class SimState {
   readonly approvals: M.Approval[] = [];
   readonly environments = new Map<string, M.Environment>();
   readonly teamMemberships: M.TeamMembership[] = [];
+  /** `org/team` (lower case) of every team that exists, members or not. */
+  readonly teams = new Set<string>();
   readonly labels = new Map<string, M.Label>();
   readonly issues = new Map<number, M.Issue>();
   readonly pulls = new Map<number, M.PullRequest>();
@@ -88,9 +91,18 @@ export class SimState {
 
   /** One check suite per workflow run (Actions) or per app and commit (other apps). */
   suiteId(key: string): number {
+    return this.#keyed(`suite:${key}`, 'suite', 30_000_000_001);
+  }
+
+  /** One workflow id per workflow file. */
+  workflowId(path: string): number {
+    return this.#keyed(`workflow:${path}`, 'workflow', 161_335);
+  }
+
+  #keyed(key: string, kind: string, start: number): number {
     let id = this.#suites.get(key);
     if (id === undefined) {
-      id = this.nextId('suite', 30_000_000_001);
+      id = this.nextId(kind, start);
       this.#suites.set(key, id);
     }
     return id;
@@ -116,7 +128,13 @@ export class SimState {
     return this.users.get(login.toLowerCase());
   }
 
+  /** A team, with or without members (addTeamMember creates its team too). */
+  addTeam(org: string, team: string): void {
+    this.teams.add(`${org}/${team}`.toLowerCase());
+  }
+
   addTeamMember(org: string, team: string, user: string, state: M.TeamMembership['state'] = 'active', role: M.TeamMembership['role'] = 'member'): void {
+    this.addTeam(org, team);
     this.addUser(user);
     this.teamMemberships.push({ org, team, user, state, role });
   }

@@ -15,7 +15,6 @@ function runJson(ctx: Ctx, run: WorkflowRun, attempt = run.attempt) {
   const api = ctx.links.repoApi(`/actions/runs/${run.id}`);
   const commit = ctx.state.commits.get(run.headSha);
   const repository = repositoryJson(ctx.state, ctx.links);
-  const actor = simpleUser(ctx.state, ctx.links, run.actor);
   return {
     id: run.id,
     name: run.name,
@@ -24,7 +23,7 @@ function runJson(ctx: Ctx, run: WorkflowRun, attempt = run.attempt) {
     check_suite_node_id: nodeId('CS_', run.suiteId),
     head_branch: run.headBranch,
     head_sha: run.headSha,
-    path: '.github/workflows/release.yml',
+    path: run.path,
     display_title: commit?.message.split('\n')[0] ?? run.name,
     run_number: run.runNumber,
     run_attempt: attempt,
@@ -38,8 +37,9 @@ function runJson(ctx: Ctx, run: WorkflowRun, attempt = run.attempt) {
     created_at: iso(run.createdAt),
     updated_at: iso(ctx.state.now()),
     run_started_at: iso(run.createdAt),
-    actor,
-    triggering_actor: actor,
+    // `actor` started the run; `triggering_actor` the attempt (differs after someone else's re-run).
+    actor: simpleUser(ctx.state, ctx.links, run.actor),
+    triggering_actor: simpleUser(ctx.state, ctx.links, run.triggeringActor),
     jobs_url: `${api}/jobs`,
     logs_url: `${api}/logs`,
     check_suite_url: ctx.links.repoApi(`/check-suites/${run.suiteId}`),
@@ -107,6 +107,29 @@ function listJobs(ctx: Ctx) {
   return jobsPage(ctx, jobs.filter((job) => job.attempt === latest));
 }
 
+/**
+ * `GET …/actions/workflows/{workflow_id}/runs`: "You can replace workflow_id with the workflow file
+ * name" (actions/list-workflow-runs); newest first; filtered by head_sha, event, status, branch,
+ * actor, check_suite_id. An unknown workflow is a 404.
+ */
+function listWorkflowRuns(ctx: Ctx) {
+  const raw = ctx.params.workflow_id ?? '';
+  const all = [...ctx.state.runs.values()];
+  const ofWorkflow = /^\d+$/.test(raw) ? all.filter((run) => run.workflowId === Number(raw)) : all.filter((run) => run.path.replace(/^.*\//, '') === raw);
+  if (ofWorkflow.length === 0) throw notFound();
+  const q = ctx.query as { head_sha?: string; event?: string; status?: string; branch?: string; actor?: string; check_suite_id?: number };
+  const runs = ofWorkflow
+    .filter((run) => q.head_sha === undefined || run.headSha === q.head_sha)
+    .filter((run) => q.event === undefined || run.event === q.event)
+    .filter((run) => q.status === undefined || run.status === q.status || run.conclusion === q.status)
+    .filter((run) => q.branch === undefined || run.headBranch === q.branch)
+    .filter((run) => q.actor === undefined || run.actor.toLowerCase() === q.actor.toLowerCase())
+    .filter((run) => q.check_suite_id === undefined || run.suiteId === q.check_suite_id)
+    .sort((a, b) => b.id - a.id);
+  const page = paginate(ctx, runs);
+  return ok({ total_count: runs.length, workflow_runs: page.items.map((run) => runJson(ctx, run)) }, page.headers);
+}
+
 function approvalJson(ctx: Ctx, approval: Approval) {
   return {
     environments: approval.environments.map((name) => {
@@ -136,6 +159,7 @@ export const actionHandlers: HandlerTable = {
     return ok(runJson(ctx, run, attempt));
   },
   'actions/list-jobs-for-workflow-run': listJobs,
+  'actions/list-workflow-runs': listWorkflowRuns,
   'actions/list-jobs-for-workflow-run-attempt': (ctx) => {
     const run = runOr404(ctx);
     const attempt = intParam(ctx, 'attempt_number');

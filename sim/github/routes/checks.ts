@@ -57,14 +57,21 @@ function checkRunJson(ctx: Ctx, run: CheckRun) {
   };
 }
 
-/** `filter=latest`: GitHub keeps the newest run of each check name per app (re-runs hide older ones). */
+/**
+ * `filter=latest`: the newest run of each name *within a check suite* — a re-run attempt adds its
+ * runs to the same suite and hides the older ones there, while a same-named run of another suite
+ * (another workflow run: every Actions job is a check run of the one GitHub Actions app, named by
+ * its job) stays listed. Source: reference/github-actions.md "Check suites", observed in
+ * lewagon/wait-on-check-action#156; docs: "Filters check runs by their completed_at timestamp.
+ * latest returns the most recent check runs." (checks/list-for-ref, parameter `filter`).
+ */
 function latestOnly(runs: CheckRun[]): CheckRun[] {
+  const key = (run: CheckRun) => `${run.suiteId}\u0000${run.name}`;
   const newest = new Map<string, CheckRun>();
   for (const run of runs) {
-    const key = `${run.app.id}\u0000${run.name}`;
-    if ((newest.get(key)?.id ?? -1) < run.id) newest.set(key, run);
+    if ((newest.get(key(run))?.id ?? -1) < run.id) newest.set(key(run), run);
   }
-  return runs.filter((run) => newest.get(`${run.app.id}\u0000${run.name}`) === run);
+  return runs.filter((run) => newest.get(key(run)) === run);
 }
 
 function listForRef(ctx: Ctx) {
