@@ -43,12 +43,32 @@ export const ROLLOUTS: ResourceDef = {
   shortNames: ['ro'], namespaced: true, subresources: ['status', 'scale'], crd: true, generation: true,
   categories: ['all'],
 };
+// Argo's other CRDs (manifests/crds/*-crd.yaml): none has a status subresource (`subresources: {}`),
+// so the controller writes their status through the main URL.
+export const ANALYSISTEMPLATES: ResourceDef = {
+  group: 'argoproj.io', version: 'v1alpha1', plural: 'analysistemplates', singular: 'analysistemplate', kind: 'AnalysisTemplate',
+  shortNames: ['at'], namespaced: true, subresources: [], crd: true, generation: true,
+};
+export const CLUSTERANALYSISTEMPLATES: ResourceDef = {
+  group: 'argoproj.io', version: 'v1alpha1', plural: 'clusteranalysistemplates', singular: 'clusteranalysistemplate',
+  kind: 'ClusterAnalysisTemplate', shortNames: ['cat'], namespaced: false, subresources: [], crd: true, generation: true,
+};
+export const ANALYSISRUNS: ResourceDef = {
+  group: 'argoproj.io', version: 'v1alpha1', plural: 'analysisruns', singular: 'analysisrun', kind: 'AnalysisRun',
+  shortNames: ['ar'], namespaced: true, subresources: [], crd: true, generation: true,
+};
+export const EXPERIMENTS: ResourceDef = {
+  group: 'argoproj.io', version: 'v1alpha1', plural: 'experiments', singular: 'experiment', kind: 'Experiment',
+  shortNames: ['exp'], namespaced: true, subresources: [], crd: true, generation: true,
+};
 export const LEASES: ResourceDef = {
   group: 'coordination.k8s.io', version: 'v1', plural: 'leases', singular: 'lease', kind: 'Lease',
   shortNames: [], namespaced: true, subresources: [], crd: false, generation: false,
 };
 
-export const RESOURCES: readonly ResourceDef[] = [NAMESPACES, EVENTS, DEPLOYMENTS, REPLICASETS, ROLLOUTS, LEASES];
+export const RESOURCES: readonly ResourceDef[] = [
+  NAMESPACES, EVENTS, DEPLOYMENTS, REPLICASETS, ROLLOUTS, ANALYSISTEMPLATES, CLUSTERANALYSISTEMPLATES, ANALYSISRUNS, EXPERIMENTS, LEASES,
+];
 
 /** Every type here supports every verb; discovery still has to say so for kubectl. */
 export function verbsOf(): string[] {

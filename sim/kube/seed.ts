@@ -1,6 +1,6 @@
 /** Objects for seeding: a Rollout (and its Deployment under workloadRef) shaped like real manifests. */
 import type { CanaryStep, Rollout } from './controller/model.js';
-import type { KObject, Labels } from './types.js';
+import { clone, type KObject, type Labels } from './types.js';
 
 export interface RolloutSeed {
   readonly namespace: string;
@@ -68,3 +68,22 @@ export function seedObjects(seed: RolloutSeed): { rollout: Rollout; deployment?:
   return { rollout, deployment };
 }
 
+
+export interface ManifestOptions {
+  /** Namespace for namespaced documents (default `default`). */
+  readonly namespace?: string;
+  /** Image for every container of the Rollout's pod template (the Deployment's under workloadRef). */
+  readonly image?: string;
+}
+
+/** A copy of `doc` with `image` on every container of the pod template that feeds a Rollout. */
+export function withImage(doc: KObject, all: readonly KObject[], image: string | undefined): KObject {
+  const copy = clone(doc);
+  if (image === undefined) return copy;
+  const feedsRollout = doc.kind === 'Rollout'
+    || (doc.kind === 'Deployment' && all.some((d) => d.kind === 'Rollout' && (d.spec as Rollout['spec'] | undefined)?.workloadRef?.name === doc.metadata.name));
+  if (!feedsRollout) return copy;
+  const spec = copy.spec as { template?: { spec?: { containers?: { image?: string }[] } } } | undefined;
+  for (const c of spec?.template?.spec?.containers ?? []) c.image = image;
+  return copy;
+}

@@ -7,8 +7,8 @@ import { RolloutController } from './controller/controller.js';
 import type { ReplicaSet, Rollout } from './controller/model.js';
 import { Faults } from './faults.js';
 import { renderKubeconfig } from './kubeconfig.js';
-import { DEPLOYMENTS, LEASES, NAMESPACES, REPLICASETS, ROLLOUTS } from './resources.js';
-import { seedObjects, type RolloutSeed } from './seed.js';
+import { DEPLOYMENTS, LEASES, NAMESPACES, REPLICASETS, RESOURCES, ROLLOUTS, apiVersionOf } from './resources.js';
+import { seedObjects, withImage, type ManifestOptions, type RolloutSeed } from './seed.js';
 import { parseLabelSelector } from './selectors.js';
 import { ApiServer, type RequestRecord } from './server.js';
 import { Store } from './store.js';
@@ -140,6 +140,37 @@ export class SimKube {
     this.store.create(ROLLOUTS, seed.namespace, rollout, SEED);
     this.controller.settle(seed.namespace, seed.name);
     return this.getRollout(seed.namespace, seed.name);
+  }
+
+  /**
+   * Manifests as a team applies them (e.g. `loadFixture(name)` from fixtures/rollouts): every
+   * document is created in `opts.namespace` (default `default`; cluster-scoped kinds ignore it),
+   * Deployments and templates before Rollouts, then each Rollout is settled as an initial deploy —
+   * Healthy on its image (or `opts.image`, set on every container of its pod template, in the
+   * Deployment under workloadRef). Returns the Rollouts.
+   */
+  addManifests(docs: readonly KObject[], opts: ManifestOptions = {}): Rollout[] {
+    const namespace = opts.namespace ?? 'default';
+    this.addNamespace(namespace);
+    const rank = (d: KObject): number => (d.kind === 'Rollout' ? 1 : 0);
+    const created: Rollout[] = [];
+    for (const doc of [...docs].sort((a, b) => rank(a) - rank(b))) {
+      const def = RESOURCES.find((r) => apiVersionOf(r) === doc.apiVersion && r.kind === doc.kind);
+      if (!def) throw new Error(`addManifests: the simulator serves no ${doc.apiVersion} ${doc.kind}`);
+      const obj = withImage(doc, docs, opts.image);
+      this.store.create(def, def.namespaced ? namespace : undefined, obj, SEED);
+      if (def === ROLLOUTS) created.push(obj as Rollout);
+    }
+    return created.map((ro) => {
+      this.controller.settle(namespace, ro.metadata.name);
+      return this.getRollout(namespace, ro.metadata.name);
+    });
+  }
+
+  /** One Rollout manifest (plus its workloadRef Deployment, if any, in `opts.with`), deployed and Healthy. */
+  addRolloutManifest(rollout: KObject, opts: ManifestOptions & { with?: readonly KObject[] } = {}): Rollout {
+    const [ro] = this.addManifests([...(opts.with ?? []), rollout], opts);
+    return ro as Rollout;
   }
 
   addLease(seed: LeaseSeed): KObject {

@@ -21,6 +21,12 @@ export function hasTrafficRouting(ro: Rollout): boolean {
   return ro.spec.strategy?.canary?.trafficRouting !== undefined;
 }
 
+/** `weightutil.MaxTrafficWeight`: trafficRouting.maxTrafficWeight, else 100 (also for a basic canary). */
+export function maxTrafficWeight(ro: Rollout): number {
+  const max = ro.spec.strategy?.canary?.trafficRouting?.maxTrafficWeight;
+  return typeof max === 'number' ? max : 100;
+}
+
 /** The last setWeight at an index below `index`, or 0. */
 export function weightBefore(steps: readonly CanaryStep[], index: number): number {
   for (let i = Math.min(index, steps.length) - 1; i >= 0; i -= 1) {
