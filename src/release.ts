@@ -20,9 +20,10 @@ import { openIncident, type IncidentResult } from './stages/incident.js';
 import { preflightCluster, type ClusterPreflight } from './stages/preflight-cluster.js';
 import { preflight, type PreflightResult } from './stages/preflight.js';
 import { rollback, type RollbackResult } from './stages/rollback.js';
+import { takeLock, type HeldLock, type LockResult } from './stages/lock.js';
 import { createTag, type TagResult } from './stages/tag.js';
 
-export type StageName = 'approval' | 'preflight' | 'ci-gate' | 'tag' | 'canary' | 'rollback' | 'incident' | 'changelog' | 'github-release';
+export type StageName = 'approval' | 'preflight' | 'ci-gate' | 'lock' | 'tag' | 'canary' | 'rollback' | 'incident' | 'changelog' | 'github-release';
 export type StageStatus = 'passed' | 'blocked' | 'failed' | 'skipped';
 
 export interface StageRecord {
@@ -40,6 +41,7 @@ export interface ReleaseRun {
   readonly preflight?: PreflightResult;
   readonly cluster?: ClusterPreflight;
   readonly ci?: CiGateResult;
+  readonly lock?: LockResult;
   readonly tag?: TagResult;
   readonly deployment?: DeploymentRecord;
   readonly canary?: CanaryResult;
@@ -79,6 +81,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
   };
   const done = (outcome: Outcome): ReleaseRun => ({ ...results, outcome, stages });
   let deployedOk = false;
+  let lock: HeldLock | undefined;
 
   try {
     let started = begin('approval');
@@ -89,9 +92,9 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
 
     started = begin('preflight');
     // Both halves only read: ask GitHub and the cluster at the same time.
-    const [checked, cluster] = await Promise.all([preflight(settings, github), preflightCluster(settings, kube, slo, signal)]);
+    const [checked, clusterBeforeLock] = await Promise.all([preflight(settings, github), preflightCluster(settings, kube, slo, signal)]);
     results.preflight = checked;
-    results.cluster = cluster;
+    let cluster = (results.cluster = clusterBeforeLock);
     const preflightReasons = [...checked.reasons, ...cluster.reasons];
     record('preflight', started, preflightReasons.length === 0 ? 'passed' : 'failed',
       preflightReasons.length === 0 ? [...checked.checks, ...cluster.checks].join('; ') : preflightReasons.join('; '));
@@ -107,6 +110,20 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
 
     // The last moment a cancelled run can stop without having written anything.
     signal?.throwIfAborted();
+    started = begin('lock');
+    const locked = await takeLock(settings, { kube, clock, log, signal });
+    results.lock = locked.result;
+    lock = locked.held;
+    record('lock', started, locked.result.status === 'taken' ? 'passed' : locked.result.status === 'skipped' ? 'skipped' : 'failed', locked.result.detail);
+    if (locked.result.status === 'busy' || locked.result.status === 'failed') return done(failed(locked.result.detail, [locked.result.detail]));
+    if (lock) {
+      // Preflight read the cluster before the lock: a release that finished meanwhile (while CI
+      // or this run waited) moved the stable version. Read it again, now that nobody else can.
+      const underLock = await preflightCluster(settings, kube, undefined, signal);
+      if (underLock.reasons.length > 0) return done(failed(`under the release lock: ${underLock.reasons[0]!.split('\n')[0]!}`, [...underLock.reasons]));
+      cluster = results.cluster = { ...underLock, checks: cluster.checks };
+    }
+
     started = begin('tag');
     const tag = (results.tag = await createTag(settings, github, checked.tagExists));
     record('tag', started, tag.status === 'failed' ? 'failed' : tag.status === 'skipped' ? 'skipped' : 'passed', tag.detail);
@@ -170,6 +187,9 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     // After a good deploy, a failed changelog or release must not read as a failed deploy.
     const prefix = deployedOk ? `${settings.version.tag} is released, but ${current} failed (a re-run retries it without deploying again)` : `${current} failed`;
     return done(failed(`${prefix}: ${message}`, [`${prefix}: ${message}`]));
+  } finally {
+    // Every path from the tag on — released, aborted, failed, cancelled — ends here.
+    if (lock) log.info(`  lock: ${await lock.release()}`);
   }
 }
 

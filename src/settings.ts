@@ -80,6 +80,8 @@ export interface Settings {
   readonly ignoreChecks: readonly string[];
   readonly checkRunId?: number;
   readonly stepTimeoutMinutes: number;
+  /** How long to wait for another release of the same Rollout (the Lease lock) before failing. */
+  readonly lockWaitMinutes: number;
   /** Kubeconfig YAML (decoded from base64 when given so), or undefined for default loading. */
   readonly kubeconfig?: string;
   readonly githubToken: string;
@@ -186,6 +188,7 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
     else bad('check-run-id', `'${truncate(rawCheckRunId)}' is not a check run id (a positive whole number)`);
   }
   const stepTimeoutMinutes = parseNumber('step-timeout-minutes', get('step-timeout-minutes') || '10', { min: 0.01, max: 360 }, bad);
+  const lockWaitMinutes = parseNumber('lock-wait-minutes', get('lock-wait-minutes') || '0', { min: 0, max: 360 }, bad);
   const kubeconfig = parseKubeconfig(input('kubeconfig'), bad, secrets);
   const reportDir = parseReportDir(get('report-dir') || 'devops', bad);
   const incidentLabels = parseList('incident-labels', get('incident-labels') || 'incident', bad);
@@ -198,13 +201,13 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
     environment,
     workspace: run?.workspace ?? env.GITHUB_WORKSPACE ?? process.cwd(),
   };
-  if (errors.length > 0 || !run || !version || !sha || !canarySteps || !slo || !reportDir || ciWaitMinutes === undefined || stepTimeoutMinutes === undefined) {
+  if (errors.length > 0 || !run || !version || !sha || !canarySteps || !slo || !reportDir || ciWaitMinutes === undefined || stepTimeoutMinutes === undefined || lockWaitMinutes === undefined) {
     return { errors, secrets, partial };
   }
   const settings: Settings = {
     environment, version, sha, service, namespace, container, image, digest, canarySteps, slo, sloProvider,
     previousReleaseTag, approvers, dryRun, createRelease, ciWaitMinutes, ignoreChecks, checkRunId,
-    stepTimeoutMinutes, kubeconfig, githubToken, reportDir, incidentLabels, run,
+    stepTimeoutMinutes, lockWaitMinutes, kubeconfig, githubToken, reportDir, incidentLabels, run,
   };
   return { settings: deepFreeze(settings), errors, secrets, partial };
 }
