@@ -29,11 +29,22 @@ export interface CanaryStep {
   plugin?: unknown;
 }
 
+export interface PodMetadata {
+  labels?: Labels;
+  annotations?: Labels;
+}
+
 export interface CanaryStrategy {
   steps?: CanaryStep[];
   canaryService?: string;
   stableService?: string;
-  trafficRouting?: Record<string, unknown>;
+  trafficRouting?: { maxTrafficWeight?: number; [router: string]: unknown };
+  minPodsPerReplicaSet?: number;
+  dynamicStableScale?: boolean;
+  canaryMetadata?: PodMetadata;
+  stableMetadata?: PodMetadata;
+  antiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: unknown; preferredDuringSchedulingIgnoredDuringExecution?: { weight?: number } };
+  analysis?: { templates?: unknown[]; args?: unknown[]; startingStep?: number; [k: string]: unknown };
   maxSurge?: number | string;
   maxUnavailable?: number | string;
   scaleDownDelaySeconds?: number;

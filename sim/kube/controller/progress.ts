@@ -3,11 +3,11 @@
  * completion and the pause handshake. Mutates the draft status and reports through env.emit.
  */
 import { rfc3339 } from '../types.js';
-import { basicCanarySplit, intOrPercent, trafficCanaryCount } from './counts.js';
 import type { Env } from './env.js';
 import { availableOf, podHashOf, replicasOf, revisionOf, type CanaryStep, type Rollout, type RolloutStatus } from './model.js';
 import type { ReplicaSets } from './replicasets.js';
-import { describeStep, durationSeconds, hasTrafficRouting, isFullyPromoted, stepsOf } from './steps.js';
+import { describeStep, desiredWeight, durationSeconds, hasTrafficRouting, isFullyPromoted, stepsOf } from './steps.js';
+import { targetCounts } from './targets.js';
 
 export interface StepContext {
   readonly env: Env;
@@ -21,19 +21,22 @@ export interface StepContext {
 
 const PAUSE_REASON = 'CanaryPauseStep';
 
-function atDesiredCounts(ctx: StepContext, weight: number): boolean {
+/**
+ * `AtDesiredReplicaCountsForCanary` (utils/replicaset/canary.go): the canary at its target and all
+ * available; the stable at its target (not checked under dynamicStableScale); for a basic canary no
+ * other ReplicaSet left; with traffic routing the simulator also waits for the router weight.
+ */
+function atDesiredCounts(ctx: StepContext, s: RolloutStatus): boolean {
   const { ro, sets } = ctx;
-  const replicas = ro.spec.replicas ?? 1;
   const { newRS, stableRS } = sets;
   const others = sets.all.filter((rs) => rs !== newRS && rs !== stableRS);
+  const want = targetCounts(ro, s);
+  const canaryReady = replicasOf(newRS) === want.canary && availableOf(newRS) >= want.canary;
   if (hasTrafficRouting(ro)) {
-    const want = trafficCanaryCount(replicas, weight);
-    return replicasOf(newRS) === want && availableOf(newRS) >= want
-      && (!stableRS || availableOf(stableRS) >= replicas) && (ctx.canaryWeight ?? 0) === weight;
+    const stableReady = !stableRS || !!ro.spec.strategy?.canary?.dynamicStableScale || availableOf(stableRS) >= want.stable;
+    return canaryReady && stableReady && (ctx.canaryWeight ?? 0) === desiredWeight(ro, s);
   }
-  const split = basicCanarySplit(replicas, weight, intOrPercent(ro.spec.strategy?.canary?.maxSurge, replicas, true));
-  return replicasOf(newRS) === split.canary && availableOf(newRS) >= split.canary
-    && (!stableRS || (replicasOf(stableRS) === split.stable && availableOf(stableRS) >= split.stable))
+  return canaryReady && (!stableRS || (replicasOf(stableRS) === want.stable && availableOf(stableRS) >= want.stable))
     && others.every((rs) => replicasOf(rs) === 0);
 }
 
@@ -49,7 +52,8 @@ function pauseStep(ctx: StepContext, s: RolloutStatus, index: number, step: Cana
   const cond = s.pauseConditions?.find((c) => c.reason === PAUSE_REASON);
   if (cond) {
     const seconds = durationSeconds(step.pause?.duration);
-    if (seconds === undefined || now < Date.parse(cond.startTime) + seconds * 1000) return index;
+    // CompletedCanaryPauseStep (rollout/pause.go): done once now is *after* startTime + D.
+    if (seconds === undefined || now <= Date.parse(cond.startTime) + seconds * 1000) return index;
     s.pauseConditions = s.pauseConditions?.filter((c) => c !== cond);
     return completeStep(ctx, index, step);
   }
@@ -115,7 +119,9 @@ export function progressSteps(ctx: StepContext, s: RolloutStatus): number {
   }
   const step = steps[index];
   if (!step || isFullyPromoted(s)) return index;
-  if (step.setWeight !== undefined) return atDesiredCounts(ctx, step.setWeight) ? completeStep(ctx, index, step) : index;
+  if (step.setWeight !== undefined || step.setCanaryScale !== undefined) {
+    return atDesiredCounts(ctx, { ...s, currentStepIndex: index }) ? completeStep(ctx, index, step) : index;
+  }
   if (step.pause !== undefined) return pauseStep(ctx, s, index, step);
   // analysis, experiment, setCanaryScale and route steps are not simulated: they pass at once.
   return completeStep(ctx, index, step);

@@ -4,11 +4,12 @@
  * old and aborted ReplicaSets wait for a `scale-down-deadline`.
  */
 import { rfc3339 } from '../types.js';
-import { basicCanarySplit, intOrPercent, trafficCanaryCount } from './counts.js';
+import { fenceposts } from './counts.js';
 import { editReplicaSet, type Env } from './env.js';
 import { DESIRED_REPLICAS, SCALE_DOWN_DEADLINE, availableOf, replicasOf, revisionOf, type ReplicaSet, type Rollout, type RolloutStatus } from './model.js';
 import type { ReplicaSets } from './replicasets.js';
-import { desiredWeight, hasTrafficRouting, isFullyPromoted } from './steps.js';
+import { hasTrafficRouting, isFullyPromoted } from './steps.js';
+import { targetCounts } from './targets.js';
 
 const DEFAULT_SCALE_DOWN_DELAY_S = 30;
 
@@ -38,7 +39,7 @@ function plans(ro: Rollout, status: RolloutStatus, sets: ReplicaSets): Plan[] {
   const replicas = ro.spec.replicas ?? 1;
   const canary = ro.spec.strategy?.canary ?? {};
   const traffic = hasTrafficRouting(ro);
-  const weight = desiredWeight(ro, status);
+  const target = targetCounts(ro, status);
   const { newRS, stableRS } = sets;
   const oldDelay = traffic ? (canary.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_S) : undefined;
   const out: Plan[] = [];
@@ -49,12 +50,11 @@ function plans(ro: Rollout, status: RolloutStatus, sets: ReplicaSets): Plan[] {
     if (aborted && availableOf(stableRS) >= replicas) {
       out.push({ rs: newRS, target: 0, delayS: canary.abortScaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_S });
     } else {
-      out.push({ rs: newRS, target: aborted ? replicasOf(newRS) : trafficCanaryCount(replicas, weight) });
+      out.push({ rs: newRS, target: aborted ? Math.max(replicasOf(newRS), target.canary) : target.canary });
     }
-    out.push({ rs: stableRS, target: replicas });
+    out.push({ rs: stableRS, target: aborted ? replicas : target.stable });
   } else {
-    const split = basicCanarySplit(replicas, weight, intOrPercent(canary.maxSurge, replicas, true));
-    out.push({ rs: newRS, target: split.canary }, { rs: stableRS, target: split.stable });
+    out.push({ rs: newRS, target: target.canary }, { rs: stableRS, target: target.stable });
   }
   const planned = new Set(out.map((p) => p.rs.metadata.uid));
   for (const rs of sets.all) if (!planned.has(rs.metadata.uid)) out.push({ rs, target: 0, delayS: oldDelay });
@@ -90,7 +90,8 @@ export function reconcileReplicaSets(env: Env, ro: Rollout, status: RolloutStatu
     if (p.delayS !== undefined) p.target = delayedTarget(env, p.rs, p.delayS);
     else if (p.target > 0) clearDeadline(env, p.rs);
   }
-  const minAvailable = replicas - intOrPercent(canary.maxUnavailable, replicas, false);
+  const { maxSurge, maxUnavailable } = fenceposts(canary, replicas);
+  const minAvailable = replicas - maxUnavailable;
   let available = all.reduce((sum, p) => sum + availableOf(p.rs), 0);
   let total = 0;
   let scaled = false;
@@ -111,7 +112,7 @@ export function reconcileReplicaSets(env: Env, ro: Rollout, status: RolloutStatu
     next.set(p.rs, keep);
     total += keep;
   }
-  const cap = hasTrafficRouting(ro) ? Infinity : replicas + intOrPercent(canary.maxSurge, replicas, true);
+  const cap = hasTrafficRouting(ro) ? Infinity : replicas + maxSurge;
   for (const p of all) {
     const keep = next.get(p.rs) ?? 0;
     if (p.target > keep) {
@@ -120,12 +121,13 @@ export function reconcileReplicaSets(env: Env, ro: Rollout, status: RolloutStatu
       total += grow;
     }
   }
-  for (const p of all) {
-    const want = next.get(p.rs) ?? 0;
-    if (want !== replicasOf(p.rs)) {
-      scaleTo(env, ro, p.rs, want);
-      scaled = true;
-    }
+  // Scale-downs are written before scale-ups, so the pod total never exceeds the surge budget even
+  // between two writes (rollout/canary.go reconcileCanaryReplicaSets scales stable, then new, then old).
+  const changes = all.filter((p) => (next.get(p.rs) ?? 0) !== replicasOf(p.rs))
+    .sort((x, y) => ((next.get(x.rs) ?? 0) - replicasOf(x.rs)) - ((next.get(y.rs) ?? 0) - replicasOf(y.rs)));
+  for (const p of changes) {
+    scaleTo(env, ro, p.rs, next.get(p.rs) ?? 0);
+    scaled = true;
   }
   return scaled;
 }

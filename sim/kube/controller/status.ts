@@ -6,8 +6,8 @@ import type { Env } from './env.js';
 import { SCALE_DOWN_DEADLINE, WORKLOAD_GENERATION, availableOf, replicasOf, type Rollout, type RolloutStatus, type WeightDestination } from './model.js';
 import { progressSteps } from './progress.js';
 import type { ReplicaSets } from './replicasets.js';
-import { trafficCanaryCount } from './counts.js';
-import { desiredWeight, hasTrafficRouting, isFullyPromoted, stepsOf, weightBefore } from './steps.js';
+import { desiredWeight, hasTrafficRouting, isFullyPromoted, maxTrafficWeight, stepsOf, weightBefore } from './steps.js';
+import { targetCounts } from './targets.js';
 
 export interface PassView {
   readonly env: Env;
@@ -24,7 +24,7 @@ function canaryWeight(view: PassView, s: RolloutStatus): number {
   const weight = desiredWeight(ro, s);
   const available = availableOf(sets.newRS);
   if (weight === 0 || available === 0) return 0;
-  if (available >= trafficCanaryCount(ro.spec.replicas ?? 1, weight)) return weight;
+  if (available >= targetCounts(ro, s).canary) return weight;
   // Still scaling toward W: the router stays at the setWeight before the one being worked on.
   const steps = stepsOf(ro);
   const index = s.currentStepIndex ?? steps.length;
@@ -41,7 +41,7 @@ function weights(view: PassView, s: RolloutStatus, canary: number): { canary: We
   const w = s.abort || isFullyPromoted(s) ? 0 : canary;
   return {
     canary: { weight: w, podTemplateHash: current, ...(c.canaryService ? { serviceName: c.canaryService } : {}) },
-    stable: { weight: 100 - w, podTemplateHash: stableHash, ...(c.stableService ? { serviceName: c.stableService } : {}) },
+    stable: { weight: maxTrafficWeight(view.ro) - w, podTemplateHash: stableHash, ...(c.stableService ? { serviceName: c.stableService } : {}) },
   };
 }
 

@@ -40,13 +40,17 @@ export function isFullyPromoted(status: RolloutStatus | undefined): boolean {
   return !!status?.stableRS && status.stableRS === status.currentPodHash;
 }
 
-/** The weight the ReplicaSets should be scaled for (reference §5.3). */
+/**
+ * The weight the ReplicaSets should be scaled for (reference §5.3), in maxTrafficWeight units
+ * (`GetCanaryReplicasOrWeight` / `GetCurrentSetWeight`, utils/replicaset/canary.go).
+ */
 export function desiredWeight(ro: Rollout, status: RolloutStatus): number {
   const steps = stepsOf(ro);
+  const max = maxTrafficWeight(ro);
   if (status.abort && !isFullyPromoted(status)) return 0;
-  if (status.promoteFull || !status.stableRS || isFullyPromoted(status)) return 100;
+  if (status.promoteFull || !status.stableRS || isFullyPromoted(status)) return max;
   const index = status.currentStepIndex ?? 0;
-  if (index >= steps.length) return 100;
+  if (index >= steps.length) return max;
   return weightBefore(steps, index + 1);
 }
 

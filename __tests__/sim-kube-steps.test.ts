@@ -1,0 +1,155 @@
+/** Step kinds and replica arithmetic of the simulated controller, against Argo's source (reference §11). */
+import { SimKube, type Rollout } from '../sim/kube/index.js';
+import { basicCanarySplit } from '../sim/kube/controller/counts.js';
+import { loadFixture } from '../sim/kube/fixtures/rollouts/index.js';
+import { RolloutsPlugin } from '../sim/kube/plugin.js';
+
+describe('approximateWeightedCanaryStableReplicaCounts (utils/replicaset/canary.go)', () => {
+  // Rows of TestApproximateWeightedNewStableReplicaCounts (utils/replicaset/canary_test.go):
+  // [replicas, weight, maxSurge, canary, stable].
+  const rows: [number, number, number, number, number][] = [
+    [0, 50, 1, 0, 0], [1, 0, 0, 0, 1], [1, 1, 0, 0, 1], [1, 49, 0, 0, 1], [1, 50, 0, 1, 0], [1, 100, 0, 1, 0],
+    [1, 1, 1, 1, 1], [1, 50, 1, 1, 1], [1, 99, 1, 1, 1], [1, 100, 1, 1, 0],
+    [2, 1, 0, 1, 1], [2, 50, 0, 1, 1], [2, 1, 1, 1, 2], [2, 50, 1, 1, 1], [2, 99, 1, 2, 1],
+    [3, 10, 0, 1, 2], [3, 50, 0, 2, 1], [3, 10, 1, 1, 3], [3, 33, 1, 1, 2], [3, 49, 1, 2, 2],
+    [10, 1, 0, 1, 9], [10, 15, 0, 2, 8], [10, 99, 0, 9, 1], [10, 1, 1, 1, 10], [10, 18, 1, 2, 9],
+    [10, 24, 1, 3, 8], [10, 25, 1, 3, 8], [10, 99, 1, 10, 1],
+  ];
+  it.each(rows)('%i replicas at %i%% with surge %i: %i canary, %i stable', (replicas, weight, surge, canary, stable) => {
+    expect(basicCanarySplit(replicas, weight, surge)).toEqual({ canary, stable });
+  });
+
+  it('gives a small canary far more than its weight (reference §11)', () => {
+    const share = (r: number, w: number, s: number): number => {
+      const x = basicCanarySplit(r, w, s);
+      return Math.round((1000 * x.canary) / (x.canary + x.stable)) / 10;
+    };
+    expect(share(1, 5, 1)).toBe(50);
+    expect(share(2, 5, 1)).toBe(33.3);
+    expect(share(4, 5, 1)).toBe(20);
+    expect(share(20, 5, 5)).toBe(5);
+    expect(share(1, 20, 0)).toBe(0); // zeroAllowed: no canary pod at all
+  });
+});
+
+describe('step kinds on the simulated cluster', () => {
+  let sim: SimKube;
+  let plugin: RolloutsPlugin;
+  const NS = 'steps';
+  beforeEach(async () => {
+    sim = await SimKube.start({ podReadyMs: 10 });
+    plugin = new RolloutsPlugin(sim.kubeconfig());
+  });
+  afterEach(() => sim.stop());
+
+  const seed = (fixture: string): Rollout => {
+    const [ro] = sim.addManifests(loadFixture(fixture), { namespace: NS });
+    return ro as Rollout;
+  };
+  const release = (name: string): Promise<void> => plugin.setImage(NS, name, name, `ghcr.io/acme/${name}:v2`);
+  const pausedAt = (index: number) => (ro: Rollout): boolean =>
+    ro.status?.phase === 'Paused' && ro.status.currentStepIndex === index && ro.status.observedGeneration === String(ro.metadata.generation);
+  const counts = (name: string, ro: Rollout): { canary: number; stable: number } => {
+    const sets = sim.listReplicaSets(NS).filter((rs) => rs.metadata.name.startsWith(`${name}-`));
+    const of = (hash: string | undefined): number => sets.find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === hash)?.spec.replicas ?? 0;
+    return { canary: of(ro.status?.currentPodHash), stable: of(ro.status?.stableRS) };
+  };
+
+  it('1 replica without traffic routing: "5%" is one canary pod beside one stable pod, 50% of traffic', async () => {
+    seed('replicas-1');
+    await release('replicas-1');
+    const ro = await sim.waitForRollout(NS, 'replicas-1', pausedAt(1));
+    expect(counts('replicas-1', ro)).toEqual({ canary: 1, stable: 1 });
+    expect(ro.status).toMatchObject({ replicas: 2, updatedReplicas: 1, availableReplicas: 2, canary: {} });
+  });
+
+  it('maxSurge 0 with 1 replica: zero canary pods at 20%, the pause is reached with no canary running', async () => {
+    seed('max-surge-zero-one-replica');
+    await release('max-surge-zero-one-replica');
+    const ro = await sim.waitForRollout(NS, 'max-surge-zero-one-replica', pausedAt(1));
+    expect(counts('max-surge-zero-one-replica', ro)).toEqual({ canary: 0, stable: 1 });
+    expect(ro.status?.updatedReplicas ?? 0).toBe(0);
+  });
+
+  it('maxSurge 0 with 4 replicas at 25%: the canary pod replaces a stable pod, never more than 4 pods', async () => {
+    seed('max-surge-zero');
+    const totals: number[] = [];
+    const off = sim.store.subscribe(() => {
+      totals.push(sim.listReplicaSets(NS).reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0));
+    });
+    await release('max-surge-zero');
+    const ro = await sim.waitForRollout(NS, 'max-surge-zero', pausedAt(1));
+    off();
+    expect(counts('max-surge-zero', ro)).toEqual({ canary: 1, stable: 3 });
+    expect(Math.max(...totals)).toBe(4);
+  });
+
+  it('maxTrafficWeight 1000: setWeight 5 is a router weight of 5 of 1000, on ceil(10 × 5/1000) = 1 pod', async () => {
+    seed('max-traffic-weight');
+    await release('max-traffic-weight');
+    const ro = await sim.waitForRollout(NS, 'max-traffic-weight', pausedAt(1));
+    expect(ro.status?.canary?.weights).toMatchObject({ canary: { weight: 5 }, stable: { weight: 995 } });
+    expect(counts('max-traffic-weight', ro)).toEqual({ canary: 1, stable: 10 });
+    await plugin.promote(NS, 'max-traffic-weight');
+    const at250 = await sim.waitForRollout(NS, 'max-traffic-weight', pausedAt(3));
+    expect(at250.status?.canary?.weights).toMatchObject({ canary: { weight: 250 }, stable: { weight: 750 } });
+    expect(counts('max-traffic-weight', at250)).toEqual({ canary: 3, stable: 10 });
+  });
+
+  it('a timed pause ends by itself only once its whole duration has passed (rollout/pause.go)', async () => {
+    seed('timed-pause-long');
+    await release('timed-pause-long');
+    const paused = await sim.waitForRollout(NS, 'timed-pause-long', pausedAt(1));
+    const cond = paused.status?.pauseConditions?.[0];
+    expect(cond?.reason).toBe('CanaryPauseStep');
+    expect(cond?.startTime).toMatch(/:\d\dZ$/); // whole seconds
+    const started = Date.parse(cond?.startTime ?? '');
+    // Exactly at startTime + 10m it is not over yet ("now.After(expiredTime)").
+    sim.advance(started + 600_000 - sim.clock.now());
+    sim.controller.pause();
+    sim.controller.tick();
+    expect(sim.getRollout(NS, 'timed-pause-long').status?.currentStepIndex).toBe(1);
+    sim.controller.resume();
+    sim.advance(1_000);
+    const next = await sim.waitForRollout(NS, 'timed-pause-long', pausedAt(3));
+    expect(next.status?.canary?.weights?.canary.weight).toBe(50);
+    expect(sim.controller.events.map((e) => e.message)).toContain('Rollout step 2/4 completed (pause: 10m)');
+  });
+
+  it('setCanaryScale sets the canary pods apart from the router weight until matchTrafficWeight', async () => {
+    seed('set-canary-scale');
+    await release('set-canary-scale');
+    // Step 0 setCanaryScale {replicas: 1}, step 1 pause: one canary pod, no traffic yet.
+    let ro = await sim.waitForRollout(NS, 'set-canary-scale', pausedAt(1));
+    expect(counts('set-canary-scale', ro)).toEqual({ canary: 1, stable: 4 });
+    expect(ro.status?.canary?.weights?.canary.weight).toBe(0);
+    await plugin.promote(NS, 'set-canary-scale');
+    ro = await sim.waitForRollout(NS, 'set-canary-scale', pausedAt(3));
+    expect(ro.status?.canary?.weights?.canary.weight).toBe(5);
+    expect(counts('set-canary-scale', ro).canary).toBe(1);
+    await plugin.promote(NS, 'set-canary-scale');
+    // Steps 4-6: setCanaryScale {weight: 50} → ceil(4 × 50%) = 2 pods while the router says 25.
+    ro = await sim.waitForRollout(NS, 'set-canary-scale', pausedAt(6));
+    expect(counts('set-canary-scale', ro)).toEqual({ canary: 2, stable: 4 });
+    expect(ro.status?.canary?.weights?.canary.weight).toBe(25);
+    await plugin.promote(NS, 'set-canary-scale');
+    // Step 7 matchTrafficWeight, step 8 setWeight 50 → ceil(4 × 50%) = 2 pods, weight 50.
+    ro = await sim.waitForRollout(NS, 'set-canary-scale', pausedAt(9));
+    expect(ro.status?.canary?.weights?.canary.weight).toBe(50);
+    expect(counts('set-canary-scale', ro).canary).toBe(2);
+  });
+
+  it('route and plugin steps complete at once and are recorded as completed steps', async () => {
+    seed('route-steps');
+    await release('route-steps');
+    await sim.waitForRollout(NS, 'route-steps', pausedAt(2));
+    await plugin.promote(NS, 'route-steps');
+    await sim.waitForRollout(NS, 'route-steps', pausedAt(4));
+    const messages = sim.controller.events.filter((e) => e.reason === 'RolloutStepCompleted').map((e) => e.message);
+    expect(messages).toEqual(expect.arrayContaining(['Rollout step 2/9 completed (setHeaderRoute)', 'Rollout step 4/9 completed (setMirrorRoute)']));
+    seed('plugin-step');
+    await release('plugin-step');
+    await sim.waitForRollout(NS, 'plugin-step', pausedAt(2));
+    expect(sim.controller.events.filter((e) => e.rollout === `${NS}/plugin-step`).map((e) => e.message)).toContain('Rollout step 1/6 completed (plugin)');
+  });
+});
