@@ -20,7 +20,8 @@ describe('parseSettings', () => {
       namespace: 'prod-us-east-1',
       container: 'checkout-api',
       image: 'ghcr.io/acme/checkout-api',
-      canarySteps: [5, 25, 100],
+      canarySteps: 'auto',
+      allowCoarseCanary: false,
       slo: { errorRateMax: 0.005, p95LatencyMs: 300, windowMinutes: 5, intervalSeconds: 30, noData: 'breach' },
       sloProvider: { kind: 'command', argv: ['./check-slo.sh'] },
       dryRun: false,
@@ -45,7 +46,7 @@ describe('parseSettings', () => {
       "version '2.14' is not SemVer (e.g. v2.14.0 or v3.0.0-rc.1)",
       "sha 'abc' is not a 40-hex commit",
       "digest 'sha256:xyz' is not 'sha256:' followed by 64 lower-case hex digits",
-      'canary-steps must ascend and end at 100: got 25,5',
+      'canary-steps must be `auto` or ascend and end at 100: got 25,5',
       'slo has unknown key error_rate (known: error_rate_max, p95_latency_ms, window_minutes, interval_seconds, min_requests, no_data)',
       "approvers 'not a user' is neither @user nor @org/team",
       "ci-wait-minutes 'soon' is not a number",
@@ -64,7 +65,9 @@ describe('parseSettings', () => {
 
   it('rejects canary weights that Argo cannot take', () => {
     expect(parse({ 'canary-steps': '5,25.5,100' }).errors).toEqual(["canary-steps '25.5' is not a whole percentage from 1 to 100"]);
-    expect(parse({ 'canary-steps': '5,25,90' }).errors).toEqual(['canary-steps must ascend and end at 100: got 5,25,90']);
+    expect(parse({ 'canary-steps': '5,25,90' }).errors).toEqual(['canary-steps must be `auto` or ascend and end at 100: got 5,25,90']);
+    expect(parse({ 'canary-steps': 'auto' }).settings?.canarySteps).toBe('auto');
+    expect(parse({ 'canary-steps': '5,25,100' }).settings?.canarySteps).toEqual([5, 25, 100]);
     expect(parse({ 'canary-steps': '5,5,100' }).errors).toHaveLength(1);
   });
 

@@ -12,7 +12,7 @@ export const DIGEST = `sha256:${'b'.repeat(64)}`;
 export const NEW_IMAGE = `ghcr.io/acme/checkout-api@${DIGEST}`;
 export const CHECK_SLO = path.join(import.meta.dirname, 'check-slo.mjs');
 
-export const ROLLOUT = { namespace: 'prod', name: 'checkout-api', image: STABLE_IMAGE, replicas: 4, steps: [{ setWeight: 5 }, { pause: {} }, { setWeight: 25 }, { pause: {} }, { setWeight: 100 }] };
+export const ROLLOUT = { namespace: 'prod', name: 'checkout-api', image: STABLE_IMAGE, replicas: 6, steps: [{ setWeight: 5 }, { pause: {} }, { setWeight: 25 }, { pause: {} }, { setWeight: 100 }] };
 
 export interface World {
   readonly github: SimGitHub;

@@ -8,6 +8,7 @@ import type { GitHubPort } from './github/port.js';
 import { errorMessage } from './errors.js';
 import type { KubePort } from './kube/port.js';
 import { aborted, blocked, dryRun, failed, released, type Outcome } from './outcome.js';
+import { canaryStepsText } from './rollouts/plan.js';
 import type { Settings } from './settings.js';
 import type { Sample } from './slo/bake.js';
 import type { SloProviderBackend } from './slo/provider.js';
@@ -179,8 +180,8 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     const published = (results.githubRelease = await publishRelease(settings, github, changes.markdown, ports.reportPath));
     record('github-release', started, published.status === 'skipped' ? 'skipped' : 'passed', published.status === 'skipped' ? (settings.dryRun ? 'dry run' : 'create-release is false') : `${published.status} ${published.url}`);
 
-    if (state === 'dry_run') return done(dryRun(`dry run: ${settings.version.tag} of ${settings.service} would go ${settings.canarySteps.join('% → ')}%`));
-    return done(released(deployed.steps.length === 0 ? `${settings.service} already ran ${deployed.image}: nothing to deploy` : `${settings.version.tag} of ${settings.service} promoted ${settings.canarySteps.join('% → ')}% in ${settings.environment}`));
+    if (state === 'dry_run') return done(dryRun(`dry run: ${settings.version.tag} of ${settings.service} would go ${canaryStepsText(settings.canarySteps, results.cluster?.plan)}`));
+    return done(released(deployed.steps.length === 0 ? `${settings.service} already ran ${deployed.image}: nothing to deploy` : `${settings.version.tag} of ${settings.service} promoted ${canaryStepsText(settings.canarySteps, results.cluster?.plan)} in ${settings.environment}`));
   } catch (error) {
     const message = signal?.aborted ? 'the run was cancelled' : errorMessage(error);
     record(current, clock.now(), 'failed', message);

@@ -69,7 +69,10 @@ export interface Settings {
   readonly container: string;
   readonly image: string;
   readonly digest?: Digest;
-  readonly canarySteps: readonly Weight[];
+  /** `auto`: the gates follow the Rollout's own setWeight steps; or explicit weights the Rollout must match. */
+  readonly canarySteps: 'auto' | readonly Weight[];
+  /** Accept a first gate whose real share is far above its weight (few replicas, no traffic routing). */
+  readonly allowCoarseCanary: boolean;
   readonly slo: Slo;
   readonly sloProvider: SloProvider;
   readonly previousReleaseTag?: string;
@@ -171,7 +174,8 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
     else bad('digest', `'${truncate(rawDigest)}' is not 'sha256:' followed by 64 lower-case hex digits`);
   } else if (!dryRun) bad('digest', 'is required unless dry-run is true');
 
-  const canarySteps = parseCanarySteps(get('canary-steps') || '5,25,100', bad);
+  const canarySteps = parseCanarySteps(get('canary-steps') || 'auto', bad);
+  const allowCoarseCanary = parseBoolean('allow-coarse-canary', get('allow-coarse-canary'), false, bad);
   const slo = parseSlo(get('slo'), bad);
   const sloProvider = parseSloProvider(get, dryRun, bad, secrets);
 
@@ -205,7 +209,7 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
     return { errors, secrets, partial };
   }
   const settings: Settings = {
-    environment, version, sha, service, namespace, container, image, digest, canarySteps, slo, sloProvider,
+    environment, version, sha, service, namespace, container, image, digest, canarySteps, allowCoarseCanary, slo, sloProvider,
     previousReleaseTag, approvers, dryRun, createRelease, ciWaitMinutes, ignoreChecks, checkRunId,
     stepTimeoutMinutes, lockWaitMinutes, kubeconfig, githubToken, reportDir, incidentLabels, run,
   };
@@ -287,7 +291,8 @@ function parseList(name: string, raw: string, bad: Bad): string[] {
   return [...new Set(items)];
 }
 
-function parseCanarySteps(raw: string, bad: Bad): Weight[] | undefined {
+function parseCanarySteps(raw: string, bad: Bad): 'auto' | Weight[] | undefined {
+  if (raw.trim().toLowerCase() === 'auto') return 'auto';
   const { items, error } = parseListValue(raw);
   if (error) {
     bad('canary-steps', error);
@@ -301,7 +306,7 @@ function parseCanarySteps(raw: string, bad: Bad): Weight[] | undefined {
   }
   const ascending = weights.every((w, i) => i === 0 || w > weights[i - 1]!);
   if (weights.length === 0 || !ascending || weights[weights.length - 1] !== 100) {
-    bad('canary-steps', `must ascend and end at 100: got ${items.join(',') || '(nothing)'}`);
+    bad('canary-steps', `must be \`auto\` or ascend and end at 100: got ${items.join(',') || '(nothing)'}`);
     return undefined;
   }
   return weights as Weight[];

@@ -97,12 +97,14 @@ describe('canary', () => {
     expect(run.report()).toContain('step 25% not reached within 0.05 min');
   });
 
-  it('steps that do not match: exit 1 with the steps block, no tag, no cluster write', async () => {
-    const w = await start({ rollout: { ...ROLLOUT, steps: [{ setWeight: 5 }, { pause: { duration: '10m' } }, { setWeight: 25 }, { pause: {} }] } });
-    const run = await w.run();
+  // v2 (contract "Rollouts as teams write them"): a timed pause no longer refuses by itself; an
+  // explicit canary-steps that differs from the Rollout's setWeight steps does, printing both.
+  it('steps that do not match canary-steps: exit 1 with both sequences and the steps block, no tag, no cluster write', async () => {
+    const w = await start({ rollout: { ...ROLLOUT, replicas: 20, steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }, { pause: {} }] } });
+    const run = await w.run({ 'canary-steps': '5,25,100' });
     expect(run.code).toBe(1);
     expect(run.outputs.result).toBe('failed');
-    expect(run.report()).toContain('Rollout checkout-api step 2 is { pause: { duration: 10m } }, expected { pause: {} }');
+    expect(run.report()).toContain("Rollout checkout-api's setWeight steps give 10 → 50 → 100%, canary-steps asks for 5 → 25 → 100%. Set canary-steps to `auto`");
     expect(run.report()).toContain('```yaml\nsteps:\n  - setWeight: 5\n  - pause: {}\n  - setWeight: 25\n  - pause: {}\n  - setWeight: 100\n```');
     expect(kubeWrites(w)).toEqual([]);
     expect(w.github.writes()).toEqual([]);

@@ -118,6 +118,12 @@ export class FakeKube implements KubePort {
   watchRollout(): Promise<void> {
     return Promise.resolve();
   }
+  listAnalysisRuns(): Promise<never[]> {
+    return Promise.resolve([]);
+  }
+  listExperiments(): Promise<never[]> {
+    return Promise.resolve([]);
+  }
   getLease(namespace: string, name: string) {
     return this.call('getLease', [namespace, name], false, () => this.leases.get(`${namespace}/${name}`));
   }

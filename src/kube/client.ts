@@ -3,7 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { RolloutObject } from '../rollouts/observe.js';
 import { statusCode } from './errors.js';
-import type { JsonPatch, KubePort, Lease, PodTemplateHolder } from './port.js';
+import type { AnalysisRunObject, JsonPatch, KubePort, Lease, PodTemplateHolder } from './port.js';
 
 const ROLLOUTS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' } as const;
 
@@ -84,6 +84,8 @@ export function kubePort(config: k8s.KubeConfig): KubePort {
       })) as unknown as PodTemplateHolder),
     jsonPatchDeployment: (namespace, name, patch) =>
       write(false, async () => (await apps.patchNamespacedDeployment({ namespace, name, body: patch }, jsonPatch)) as unknown as PodTemplateHolder),
+    listAnalysisRuns: (namespace, labelSelector) => listArgo(custom, 'analysisruns', namespace, labelSelector),
+    listExperiments: (namespace, labelSelector) => listArgo(custom, 'experiments', namespace, labelSelector),
     listReplicaSets: async (namespace, labelSelector) => ((await apps.listNamespacedReplicaSet({ namespace, labelSelector })).items as unknown as PodTemplateHolder[]),
     watchRollout: async (namespace, name, onChange, signal) => {
       const path = `/apis/${ROLLOUTS.group}/${ROLLOUTS.version}/namespaces/${namespace}/${ROLLOUTS.plural}`;
@@ -122,4 +124,15 @@ function leaseOf(lease: k8s.V1Lease): Lease {
     metadata: { name: lease.metadata?.name ?? '', namespace: lease.metadata?.namespace ?? '', resourceVersion: lease.metadata?.resourceVersion, labels: lease.metadata?.labels, annotations: lease.metadata?.annotations },
     spec: { holderIdentity: spec.holderIdentity, leaseDurationSeconds: spec.leaseDurationSeconds, acquireTime: micro(spec.acquireTime), renewTime: micro(spec.renewTime), leaseTransitions: spec.leaseTransitions },
   };
+}
+
+/** AnalysisRuns and Experiments are read like the Rollout; a cluster without those CRDs has none. */
+async function listArgo(custom: k8s.CustomObjectsApi, plural: 'analysisruns' | 'experiments', namespace: string, labelSelector: string): Promise<AnalysisRunObject[]> {
+  try {
+    const list = (await custom.listNamespacedCustomObject({ group: ROLLOUTS.group, version: ROLLOUTS.version, plural, namespace, labelSelector })) as { items?: AnalysisRunObject[] };
+    return list.items ?? [];
+  } catch (error) {
+    if (statusCode(error) === 404) return [];
+    throw error;
+  }
 }

@@ -30,6 +30,8 @@ export function lazyKubePort(load: () => Promise<KubePort>): KubePort {
     replaceDeployment: call('replaceDeployment'),
     jsonPatchDeployment: call('jsonPatchDeployment'),
     listReplicaSets: call('listReplicaSets'),
+    listAnalysisRuns: call('listAnalysisRuns'),
+    listExperiments: call('listExperiments'),
     watchRollout: call('watchRollout'),
   };
 }

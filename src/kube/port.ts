@@ -37,6 +37,17 @@ export interface Lease {
   };
 }
 
+/** The parts of an AnalysisRun (or Experiment) the report reads: its phase and each metric's result. */
+export interface AnalysisRunObject {
+  readonly metadata: { readonly name?: string; readonly labels?: Record<string, string>; readonly creationTimestamp?: string; readonly ownerReferences?: readonly { readonly uid?: string; readonly kind?: string; readonly name?: string }[] };
+  readonly spec?: { readonly metrics?: readonly { readonly name?: string }[]; readonly [key: string]: unknown };
+  readonly status?: {
+    readonly phase?: string;
+    readonly message?: string;
+    readonly metricResults?: readonly { readonly name?: string; readonly phase?: string; readonly message?: string; readonly count?: number; readonly successful?: number; readonly failed?: number; readonly inconclusive?: number; readonly error?: number; readonly measurements?: readonly { readonly value?: string; readonly phase?: string }[] }[];
+  };
+}
+
 export interface WriteOptions {
   /** Server-side dry run (`dryRun=All`): validated by the API server, stored nowhere. */
   readonly dryRun?: boolean;
@@ -61,6 +72,10 @@ export interface KubePort {
   replaceLease(lease: Lease): Promise<Lease>;
   /** Deletes only that version (a precondition): 409 when someone else took the Lease over meanwhile. */
   deleteLease(namespace: string, name: string, resourceVersion: string): Promise<void>;
+  /** AnalysisRuns (argoproj.io/v1alpha1) by label, e.g. `rollouts-pod-template-hash=<canary>`; [] where the CRD is not installed. */
+  listAnalysisRuns(namespace: string, labelSelector: string): Promise<AnalysisRunObject[]>;
+  /** Experiments (argoproj.io/v1alpha1) by label; [] where the CRD is not installed. */
+  listExperiments(namespace: string, labelSelector: string): Promise<AnalysisRunObject[]>;
   /** Calls onChange with every new version of the Rollout until the signal aborts or the watch ends. */
   watchRollout(namespace: string, name: string, onChange: (rollout: RolloutObject) => void, signal: AbortSignal): Promise<void>;
   /** Requests sent so far that change the cluster (dry runs excluded). */

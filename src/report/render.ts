@@ -1,5 +1,6 @@
 // The release report, rendered from the run's results only. Its first heading carries the outcome.
 import { HEADINGS, type Outcome } from '../outcome.js';
+import { canaryStepsText } from '../rollouts/plan.js';
 import type { ReleaseRun } from '../release.js';
 import type { Settings } from '../settings.js';
 import type { CiGateResult } from '../stages/ci-gate.js';
@@ -48,7 +49,7 @@ export function renderReport(input: ReportInput): string {
   return `${sections.filter(Boolean).join('\n\n')}\n`;
 }
 
-function summaryTable({ settings, raw, startedAt, finishedAt, githubWrites }: ReportInput): string {
+function summaryTable({ settings, raw, startedAt, finishedAt, githubWrites, run: release }: ReportInput): string {
   const rows: [string, string][] = [];
   if (settings) {
     const { run } = settings;
@@ -58,7 +59,7 @@ function summaryTable({ settings, raw, startedAt, finishedAt, githubWrites }: Re
       ['Commit', code(settings.sha)],
       ['Environment', code(settings.environment)],
       ['Image', code(settings.digest ? `${settings.image}@${settings.digest}` : `${settings.image} (no digest: dry run)`)],
-      ['Canary steps', settings.canarySteps.map((w) => `${w}%`).join(' → ')],
+      ['Canary steps', canaryStepsText(settings.canarySteps, release?.cluster?.plan)],
       ['SLO', `error rate ≤ ${settings.slo.errorRateMax}, p95 ≤ ${settings.slo.p95LatencyMs} ms, window ${settings.slo.windowMinutes} min, sample every ${settings.slo.intervalSeconds} s (provider: ${settings.sloProvider.kind})`],
       ['Workflow run', run.runUrl ? `[${run.runId}${run.runAttempt > 1 ? ` attempt ${run.runAttempt}` : ''}](${run.runUrl})` : 'none (run outside GitHub Actions)'],
       ['Triggered by', `${run.actor ? `@${cell(run.actor)}` : 'unknown'}${run.eventName ? ` (${cell(run.eventName)})` : ''}`],

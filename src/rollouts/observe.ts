@@ -31,7 +31,19 @@ export interface RolloutStatus {
   readonly replicas?: number;
   readonly updatedReplicas?: number;
   readonly availableReplicas?: number;
-  readonly canary?: { readonly weights?: { readonly canary?: { readonly weight?: number } } };
+  readonly canary?: {
+    readonly weights?: { readonly canary?: { readonly weight?: number } };
+    readonly currentStepAnalysisRunStatus?: AnalysisRunRef;
+    readonly currentBackgroundAnalysisRunStatus?: AnalysisRunRef;
+    readonly currentExperiment?: string;
+  };
+}
+
+/** `{name, status, message}` of the rollout's current step or background AnalysisRun (reference §3). */
+export interface AnalysisRunRef {
+  readonly name?: string;
+  readonly status?: string;
+  readonly message?: string;
 }
 
 export interface Snapshot {
@@ -48,6 +60,8 @@ export interface Snapshot {
   readonly resuming: boolean;
   readonly aborted: boolean;
   readonly degraded?: { readonly reason: string; readonly message: string };
+  /** Paused by the controller because an AnalysisRun or Experiment came back Inconclusive (reference §11). */
+  readonly inconclusive?: { readonly reason: string; readonly message: string };
 }
 
 export function snapshot(rollout: RolloutObject, workloadGeneration?: number): Snapshot {
@@ -75,7 +89,35 @@ export function snapshot(rollout: RolloutObject, workloadGeneration?: number): S
     degraded: phase === 'Degraded'
       ? { reason: degradedCondition?.type === 'InvalidSpec' ? 'InvalidSpec' : degradedCondition?.reason ?? message.split(':')[0] ?? 'Degraded', message: message || degradedCondition?.message || '' }
       : undefined,
+    inconclusive: inconclusiveOf(status, pauseConditions),
   };
+}
+
+function inconclusiveOf(status: RolloutStatus, pauseConditions: NonNullable<RolloutStatus['pauseConditions']>): Snapshot['inconclusive'] {
+  const condition = pauseConditions.find((c) => c.reason === 'InconclusiveAnalysisRun' || c.reason === 'InconclusiveExperiment');
+  if (!condition || status.abort) return undefined;
+  const run = [status.canary?.currentStepAnalysisRunStatus, status.canary?.currentBackgroundAnalysisRunStatus].find((r) => r?.status === 'Inconclusive');
+  return { reason: condition.reason, message: run ? `AnalysisRun ${run.name ?? '?'} is Inconclusive${run.message ? `: ${run.message}` : ''}` : `paused with ${condition.reason}` };
+}
+
+/**
+ * Why the canary can no longer be judged, if it cannot: Degraded or aborted (the controller or
+ * someone stopped it), paused on an inconclusive analysis (a breach, by the contract), or running
+ * another pod template than ours. The same answer for the wait before a gate and the watch
+ * beside a bake, so no gate needs health checks of its own.
+ */
+export type Trouble =
+  | { readonly kind: 'degraded'; readonly reason: string; readonly message: string }
+  | { readonly kind: 'inconclusive'; readonly reason: string; readonly message: string }
+  | { readonly kind: 'not-ours'; readonly reason: 'NotOurCanary'; readonly message: string };
+
+export function trouble(s: Snapshot, canaryHash: string | undefined): Trouble | undefined {
+  if (!s.observed) return undefined;
+  if (s.degraded) return { kind: 'degraded', ...s.degraded };
+  if (s.aborted) return { kind: 'degraded', reason: 'RolloutAborted', message: s.message || 'the rollout was aborted' };
+  if (s.inconclusive) return { kind: 'inconclusive', ...s.inconclusive };
+  if (canaryHash && s.canaryHash && s.canaryHash !== canaryHash) return { kind: 'not-ours', reason: 'NotOurCanary', message: `the canary's pod-template hash changed from ${canaryHash} to ${s.canaryHash}: someone else changed the Rollout` };
+  return undefined;
 }
 
 /** For controllers older than v1.0, which wrote no phase: reference §4, in order, first match wins. */
@@ -98,17 +140,41 @@ export type Position =
   | { readonly kind: 'at-step' }
   | { readonly kind: 'healthy' }
   | { readonly kind: 'degraded'; readonly reason: string; readonly message: string }
-  | { readonly kind: 'skipped'; readonly why: string };
+  | { readonly kind: 'skipped'; readonly why: string }
+  /** The canary cannot be judged any more (only for `strict` targets). */
+  | { readonly kind: 'stopped'; readonly trouble: Trouble }
+  /** The controller is past the target's steps (`to`) on our canary: it moved on by itself. */
+  | { readonly kind: 'passed'; readonly stepIndex: number };
+
+export interface LocateTarget {
+  readonly weight: number;
+  /** The `pause: {}` to be paused at (v1 shape): the same as from = to = pauseIndex, paused. */
+  readonly pauseIndex?: number;
+  /** The steps that hold the gate's weight: reached when the step index is within [from, to]. */
+  readonly from?: number;
+  readonly to?: number;
+  /** At `from`, also wait until the controller has paused there (an indefinite pause). */
+  readonly paused?: boolean;
+  readonly canaryHash?: string;
+  /** Degraded, aborted, inconclusive or another canary stop the wait (a gate's wait, not a rollback's). */
+  readonly strict?: boolean;
+  readonly taken?: boolean;
+  readonly throughDegraded?: boolean;
+}
 
 /**
- * Has the rollout reached the step where the gate for `weight` may run? `pauseIndex` is the index
- * of the `pause: {}` after `setWeight: weight` (undefined for 100); `canaryHash` the new pod hash,
- * once known, so that the old version being Healthy is never mistaken for the new one.
+ * Has the rollout reached the steps where the gate for `weight` may run? `from`..`to` are the step
+ * indices that hold the weight (undefined for 100: fully promoted and Healthy); `canaryHash` the new
+ * pod hash, once known, so that the old version being Healthy is never mistaken for the new one.
  */
-export function locate(s: Snapshot, target: { readonly weight: number; readonly pauseIndex?: number; readonly canaryHash?: string; readonly taken?: boolean; readonly throughDegraded?: boolean }): Position {
+export function locate(s: Snapshot, target: LocateTarget): Position {
   // Not observed first: right after an undo the status still shows the Degraded of our own abort
   // (or of the breach) until the controller reconciles the new generation.
   if (!s.observed) return { kind: 'waiting', why: 'the controller has not observed the change yet' };
+  if (target.strict) {
+    const t = trouble(s, target.canaryHash);
+    if (t) return { kind: 'stopped', trouble: t };
+  }
   if (s.degraded) {
     // During a rollback Degraded is expected for a pass or two: the reset pass that takes the undo
     // persists the old RolloutAborted condition before the next pass recomputes it.
@@ -120,12 +186,17 @@ export function locate(s: Snapshot, target: { readonly weight: number; readonly 
   // `taken`: only that the controller now works on this pod template, wherever it is.
   if (target.taken) return { kind: 'at-step' };
   if (s.resuming) return { kind: 'waiting', why: 'the controller has not acted on the promote yet' };
-  if (target.pauseIndex === undefined) {
+  const from = target.from ?? target.pauseIndex;
+  const to = target.to ?? target.pauseIndex;
+  if (from === undefined || to === undefined) {
     return s.fullyPromoted && s.phase === 'Healthy' ? { kind: 'healthy' } : { kind: 'waiting', why: `${s.phase}${s.message ? ` - ${s.message}` : ''}` };
   }
-  if (s.fullyPromoted) return { kind: 'skipped', why: `the rollout is fully promoted before the ${target.weight}% gate ran` };
   const index = s.stepIndex ?? 0;
-  if (index > target.pauseIndex) return { kind: 'skipped', why: `the rollout is at step ${index}, past the pause after setWeight ${target.weight} (step ${target.pauseIndex})` };
-  if (index === target.pauseIndex && s.pausedAtStep) return { kind: 'at-step' };
+  if (target.pauseIndex !== undefined && target.from === undefined) {
+    if (s.fullyPromoted) return { kind: 'skipped', why: `the rollout is fully promoted before the ${target.weight}% gate ran` };
+    if (index > to) return { kind: 'skipped', why: `the rollout is at step ${index}, past the pause after setWeight ${target.weight} (step ${to})` };
+  } else if (s.fullyPromoted || index > to) return { kind: 'passed', stepIndex: s.fullyPromoted ? Math.max(index, to + 1) : index };
+  const paused = target.paused ?? target.pauseIndex !== undefined;
+  if (index >= from && index <= to && (!paused || index > from || s.pausedAtStep)) return { kind: 'at-step' };
   return { kind: 'waiting', why: `at step ${index}, ${s.phase}${s.message ? ` - ${s.message}` : ''}` };
 }

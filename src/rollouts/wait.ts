@@ -2,17 +2,10 @@
 // the watch cannot be opened or drops. Each wake-up re-reads the object and decides from it alone.
 import type { Clock } from '../clock.js';
 import type { KubePort } from '../kube/port.js';
-import { locate, snapshot, type Position, type RolloutObject, type Snapshot } from './observe.js';
+import { locate, snapshot, trouble, type LocateTarget, type Position, type RolloutObject, type Snapshot, type Trouble } from './observe.js';
 
-export interface WaitTarget {
-  readonly weight: number;
-  readonly pauseIndex?: number;
-  readonly canaryHash?: string;
-  /** Reached as soon as the controller works on `canaryHash`, at any step. */
-  readonly taken?: boolean;
-  /** Degraded is a state to wait through (a rollback), not an answer. */
-  readonly throughDegraded?: boolean;
-}
+/** See LocateTarget: `taken` — reached once the controller works on `canaryHash`; `throughDegraded` — Degraded is waited through (a rollback). */
+export type WaitTarget = LocateTarget;
 
 export interface WaitOptions {
   readonly clock: Clock;
@@ -82,4 +75,74 @@ export async function waitFor(kube: KubePort, namespace: string, name: string, t
     watchStop.abort();
     await watching;
   }
+}
+
+/** What stopped a watched bake: the canary in trouble, or the controller past the gate's steps. */
+export type Interruption =
+  | { readonly kind: 'trouble'; readonly trouble: Trouble; readonly at: string; readonly stepIndex?: number }
+  | { readonly kind: 'moved-on'; readonly at: string; readonly stepIndex: number };
+
+export interface HealthWatch {
+  /** Aborted the moment the canary is in trouble (or, with `to`, past the gate's last step). */
+  readonly signal: AbortSignal;
+  interruption(): Interruption | undefined;
+  /** The last state seen, for the report (the real share when the bake was stopped). */
+  last(): Snapshot | undefined;
+  stop(): Promise<void>;
+}
+
+export interface HealthWatchOptions {
+  readonly clock: Clock;
+  /** At most this long between two reads when no watch event arrives: one sample interval. */
+  readonly pollMs: number;
+  /** Past this step index (or fully promoted) the controller has moved on from the gate. */
+  readonly to?: number;
+}
+
+/**
+ * The health watch beside every bake (STYLE.md): a watch on the Rollout, and a re-read at least
+ * every `pollMs` in case the watch is down, so a Degraded, aborted, inconclusive or replaced canary
+ * is noticed within one sample interval (contract) and the bake is cancelled through `signal`.
+ */
+export function watchHealth(kube: KubePort, namespace: string, name: string, canaryHash: string | undefined, options: HealthWatchOptions): HealthWatch {
+  const { clock, pollMs, to } = options;
+  const stopped = new AbortController();
+  const tripped = new AbortController();
+  let found: Interruption | undefined;
+  let seen: Snapshot | undefined;
+  const judge = (s: Snapshot) => {
+    if (found) return;
+    seen = s;
+    const t = trouble(s, canaryHash);
+    const at = clock.now().toISOString();
+    if (t) found = { kind: 'trouble', trouble: t, at, stepIndex: s.stepIndex };
+    else if (to !== undefined && s.observed && s.canaryHash === canaryHash && !s.resuming && (s.fullyPromoted || (s.stepIndex ?? 0) > to)) {
+      found = { kind: 'moved-on', at, stepIndex: s.fullyPromoted ? Math.max(s.stepIndex ?? 0, to + 1) : s.stepIndex ?? 0 };
+    }
+    if (found) tripped.abort(found);
+  };
+  // Watch events carry the whole object; under workloadRef the workload generation is not in it,
+  // so an event is judged as observed — the poll reads the Deployment too.
+  const watching = kube.watchRollout(namespace, name, (rollout) => judge(snapshot(rollout)), stopped.signal).catch(() => undefined);
+  const polling = (async () => {
+    while (!stopped.signal.aborted && !found) {
+      try {
+        await clock.sleep(pollMs, stopped.signal);
+      } catch {
+        return;
+      }
+      // A failed read is no news: the next one, or the watch, decides.
+      const read = await observe(kube, namespace, name).catch(() => undefined);
+      if (read && !stopped.signal.aborted) judge(read.snapshot);
+    }
+  })();
+  return {
+    signal: tripped.signal,
+    interruption: () => found,
+    last: () => seen,
+    stop: async () => {
+      stopped.abort();
+      await Promise.all([watching, polling]);
+    },
+  };
 }

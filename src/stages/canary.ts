@@ -1,44 +1,25 @@
-// Contract step 6: set the image once, then for each weight wait until the controller pauses
-// there (or is Healthy, for 100), let the SLO gate bake and sample, and promote only then.
-// Any other ending — a breach, Degraded, a step not reached in time, a skipped step, a
-// cancellation — stops the canary and hands over to the rollback stage.
+// Contract step 6: set the image once, then for each gate of the plan (compiled from the Rollout's
+// own steps in preflight) — reach it, judge it, leave it. Each kind of gate is one file under
+// src/canary/gates/; a health watch beside every bake stops it the moment the canary is in trouble.
+// Any ending other than full promotion — a breach, a failed or inconclusive analysis, Degraded, a
+// step not reached in time, a skipped step, a cancellation — stops the canary and hands over to
+// the rollback stage (or, for a canary that is not ours, to none).
+import { Stop, type CanaryState, type GateContext, type StepResult, type TimelineEvent, type Tripped } from '../canary/context.js';
+import { GATES, type Judged } from '../canary/gates/index.js';
+import type { Reached } from '../canary/reach.js';
+import { formatShare, realShare, type Share } from '../canary/share.js';
 import type { Clock } from '../clock.js';
 import { kubeErrorMessage } from '../kube/errors.js';
 import type { KubePort } from '../kube/port.js';
-import { promote } from '../rollouts/actions.js';
 import { setImage, type SetImageResult } from '../rollouts/image.js';
-import { waitFor } from '../rollouts/wait.js';
+import { weightAt, type Gate, type Plan } from '../rollouts/plan.js';
 import type { Settings } from '../settings.js';
-import { bake, type BakeResult, type Sample } from '../slo/bake.js';
+import type { Sample } from '../slo/bake.js';
 import type { SloProviderBackend } from '../slo/provider.js';
 import type { ClusterPreflight } from './preflight-cluster.js';
 
-export type CanaryState = 'promoted' | 'slo_breach' | 'gate_error' | 'degraded' | 'step_timeout' | 'step_skipped' | 'cancelled' | 'error' | 'dry_run';
-
-export interface StepResult {
-  readonly weight: number;
-  readonly startedAt: string;
-  readonly reachedAt?: string;
-  readonly waitSeconds: number;
-  readonly bake?: BakeResult;
-  readonly outcome: 'passed' | 'breach' | 'degraded' | 'timeout' | 'skipped' | 'cancelled' | 'error';
-  readonly detail: string;
-}
-
-export interface TimelineEvent {
-  readonly at: string;
-  readonly what: string;
-  readonly weight?: number;
-}
-
-export interface Tripped {
-  readonly metric: string;
-  readonly value: number | null;
-  readonly threshold: number | null;
-  readonly weight: number;
-  readonly at: string;
-  readonly detail: string;
-}
+export type { CanaryState, StepResult, TimelineEvent, Tripped } from '../canary/context.js';
+export { formatValue } from '../canary/format.js';
 
 export interface CanaryResult {
   readonly state: CanaryState;
@@ -48,7 +29,9 @@ export interface CanaryResult {
   readonly setImage?: SetImageResult;
   readonly canaryHash?: string;
   readonly stableHash?: string;
+  readonly plan?: Plan;
   readonly steps: readonly StepResult[];
+  /** The canary's share in force (percent) when it was stopped. */
   readonly abortedAtStep?: number;
   /** The canary had reached 100% and was fully promoted when it stopped. */
   readonly fullyPromoted: boolean;
@@ -77,8 +60,9 @@ export async function canary(settings: Settings, preflight: ClusterPreflight, po
     log.info(`  ${what}`);
   };
   const steps: StepResult[] = [];
+  const plan = preflight.plan;
   const end = (state: CanaryState, extra: Partial<CanaryResult> = {}): CanaryResult => ({
-    state, image, startedAt, finishedAt: clock.now().toISOString(), steps, timeline, fullyPromoted: false, stableHash: preflight.stableHash, ...extra,
+    state, image, startedAt, finishedAt: clock.now().toISOString(), steps, timeline, fullyPromoted: false, stableHash: preflight.stableHash, ...(plan ? { plan } : {}), ...extra,
   });
 
   if (settings.dryRun) {
@@ -86,108 +70,94 @@ export async function canary(settings: Settings, preflight: ClusterPreflight, po
     event(`dry run: the API server accepted setting ${container} of ${result.target} ${result.name} to ${image} (dryRun=All, nothing stored)`);
     return end('dry_run', { setImage: result });
   }
-
   if (preflight.alreadyDeployed) {
     event(`${service} already runs ${image}, fully promoted (a re-run): nothing to deploy`);
     return end('promoted', { canaryHash: preflight.stableHash, fullyPromoted: true });
   }
+  if (!plan) throw new Error('preflight passed without a plan of the canary steps');
+
+  const ctx: GateContext = {
+    ...ports, settings, plan, image, stableHash: preflight.stableHash, event,
+    saw(s) {
+      // An aborted rollout's index is already reset to 0: it no longer says where the canary was.
+      if (!s || !s.observed || s.aborted || (ctx.canaryHash && s.canaryHash !== ctx.canaryHash)) return;
+      ctx.lastStepIndex = s.fullyPromoted ? plan.stepCount : s.stepIndex ?? ctx.lastStepIndex;
+    },
+  };
+  let recordedUpTo = -1;
+  const recordPassed = (upTo: number) => {
+    for (const r of plan.recorded.filter((x) => x.index > recordedUpTo && x.index <= upTo)) event(`${r.what} (passed)`);
+    recordedUpTo = Math.max(recordedUpTo, upTo);
+  };
 
   // A run cancelled before the image is set deploys nothing (and so needs no rollback).
   signal?.throwIfAborted();
-  let canaryHash: string | undefined;
-  let current = settings.canarySteps[0]!;
+  let current: Gate = plan.gates[0]!;
+  let lastReached: Gate | undefined;
+  let fullyPromoted = false;
+  const inForce = (stepIndex?: number): number => {
+    const index = stepIndex ?? ctx.lastStepIndex;
+    return index !== undefined ? weightAt(plan, index) : lastReached?.percent ?? 0;
+  };
   try {
     // Inside the try: a PUT that was applied but whose answer was lost must still be rolled back.
     const imageResult = await setImage(kube, namespace, service, container, image);
     event(imageResult.changed ? `image of ${container} in ${imageResult.target} ${imageResult.name} set to ${image}${imageResult.attempts > 1 ? ` (after ${imageResult.attempts - 1} conflict${imageResult.attempts > 2 ? 's' : ''})` : ''}` : `${imageResult.target} ${imageResult.name} already runs ${image}`);
-    for (const weight of settings.canarySteps) {
-      current = weight;
-      const stepStart = clock.now();
-      const target = { weight, pauseIndex: weight < 100 ? preflight.pauseIndex.get(weight) : undefined, canaryHash };
-      let waited;
+    for (const gate of plan.gates) {
+      current = gate;
+      const runner = GATES[gate.kind];
+      const started = clock.now();
+      let reached: Reached | undefined;
+      let judged: Judged | undefined;
+      let share: Share | undefined;
       try {
-        waited = await waitFor(kube, namespace, service, target, {
-          clock, signal, timeoutMs: settings.stepTimeoutMinutes * 60_000,
-          onWaiting: (why) => log.info(`  waiting for ${weight}%: ${why}`),
-        });
+        reached = await runner.reach(ctx, gate);
+        if (reached || gate.kind === 'pass') lastReached = gate;
+        if (gate.kind === 'full') fullyPromoted = true;
+        share = reached && gate.kind !== 'full' ? await realShare(ctx, reached.rollout) : undefined;
+        if (share) event(`real canary share at ${gate.percent}%: ${formatShare(share.percent)} (${share.source})`, gate.percent);
+        judged = await runner.judge(ctx, gate, reached);
+        judged = await runner.leave(ctx, gate, judged);
       } catch (error) {
-        if (!signal?.aborted) throw error;
-        steps.push(stepRecord(weight, stepStart, clock, 'cancelled', 'the run was cancelled while waiting for the step'));
-        event(`run cancelled while waiting for ${weight}%`, weight);
-        return end('cancelled', { abortedAtStep: weight, canaryHash });
-      }
-      const waitedFor = (clock.now().getTime() - stepStart.getTime()) / 1000;
-      if (waited.kind === 'timeout') {
-        const detail = `step ${weight}% not reached within ${settings.stepTimeoutMinutes} min (step-timeout-minutes): ${waited.lastWhy}`;
-        steps.push(stepRecord(weight, stepStart, clock, 'timeout', detail));
-        event(detail, weight);
-        return end('step_timeout', { abortedAtStep: weight, canaryHash: canaryHash ?? waited.snapshot?.canaryHash, tripped: trippedBy('step_timeout', weight, clock, detail) });
-      }
-      const position = waited.position;
-      if (position.kind === 'degraded' || position.kind === 'skipped') {
-        const detail = position.kind === 'degraded' ? `rollout turned Degraded at ${weight}%: ${position.message || position.reason}` : `step skipped: ${position.why}`;
-        steps.push(stepRecord(weight, stepStart, clock, position.kind, detail));
-        event(detail, weight);
-        return end(position.kind === 'degraded' ? 'degraded' : 'step_skipped', {
-          abortedAtStep: weight, canaryHash: canaryHash ?? waited.snapshot.canaryHash,
-          tripped: trippedBy(position.kind === 'degraded' ? position.reason : 'step_skipped', weight, clock, detail),
+        const stop = error instanceof Stop ? error : signal?.aborted ? new Stop('cancelled', 'cancelled', `the run was cancelled at ${gate.percent}%`) : undefined;
+        if (!stop) throw error;
+        // The weight in force: the gate's own once it holds there; before, where the controller was.
+        const weight = reached && gate.kind !== 'pass' ? gate.percent : inForce(stop.extra.stepIndex);
+        steps.push({
+          ...stepOf(gate, started, clock, reached, judged, share), ...stop.extra.step, outcome: stop.outcome, detail: stop.detail,
         });
+        event(stop.detail, weight);
+        const tripped = stop.extra.tripped ? { ...stop.extra.tripped, weight, at: stop.extra.step?.bake?.breach?.at ?? clock.now().toISOString() } : undefined;
+        return end(stop.state, { abortedAtStep: weight, canaryHash: ctx.canaryHash, fullyPromoted: fullyPromoted && gate.kind === 'full', ...(tripped ? { tripped } : {}) });
       }
-      canaryHash ??= waited.snapshot.canaryHash;
-      const reachedAt = clock.now().toISOString();
-      event(weight < 100 ? `paused at ${weight}% (step ${target.pauseIndex}), canary ${canaryHash}` : `fully promoted and Healthy at 100%, ${canaryHash}`, weight);
-
-      let baked: BakeResult;
-      try {
-        baked = await bake(ports.slo, {
-          service, namespace, version: settings.version.tag, sha: settings.sha, step: weight,
-          canaryHash: canaryHash ?? '', stableHash: preflight.stableHash ?? '', slo: settings.slo,
-        }, settings.slo, clock, { signal, onSample: ports.onSample });
-      } catch (error) {
-        if (!signal?.aborted) throw error;
-        steps.push({ ...stepRecord(weight, stepStart, clock, 'cancelled', 'the run was cancelled during the bake'), reachedAt });
-        event(`run cancelled while baking at ${weight}%`, weight);
-        return end('cancelled', { abortedAtStep: weight, canaryHash, fullyPromoted: weight === 100 });
-      }
-      if (baked.verdict === 'breach') {
-        const sample = baked.breach!;
-        const first = sample.breaches[0];
-        const detail = first
-          ? `${first.metric} ${formatValue(first.value)} over threshold ${formatValue(first.threshold)} at ${weight}%${sample.gateError ? `: ${sample.gateError}` : ''}`
-          : `breach at ${weight}%`;
-        steps.push({ weight, startedAt: stepStart.toISOString(), reachedAt, waitSeconds: waitedFor, bake: baked, outcome: 'breach', detail });
-        event(`SLO gate breached: ${detail}`, weight);
-        return end(first?.metric === 'gate_error' ? 'gate_error' : 'slo_breach', {
-          abortedAtStep: weight, canaryHash, fullyPromoted: weight === 100,
-          tripped: { metric: first?.metric ?? 'unknown', value: first?.value ?? null, threshold: first?.threshold ?? null, weight, at: sample.at, detail },
-        });
-      }
-      steps.push({ weight, startedAt: stepStart.toISOString(), reachedAt, waitSeconds: waitedFor, bake: baked, outcome: 'passed', detail: `${baked.samples.length} sample${baked.samples.length === 1 ? '' : 's'} within SLO` });
-      if (weight < 100) {
-        await promote(kube, namespace, service, { stepIndex: waited.snapshot.stepIndex ?? 0, canaryHash: canaryHash ?? '' });
-        event(`promoted past ${weight}%`, weight);
-      }
+      if (gate.kind !== 'pass') steps.push({ ...stepOf(gate, started, clock, reached, judged, share), outcome: 'passed', detail: judged.passedBy });
+      recordPassed(gate.kind === 'full' ? plan.stepCount : gate.to);
     }
   } catch (error) {
     // The image is set: whatever broke (the API, the network), production must not be left mid-canary.
-    const detail = `canary stopped by an error at ${current}%: ${kubeErrorMessage(error)}`;
-    steps.push(stepRecord(current, clock.now(), clock, 'error', detail));
-    event(detail, current);
-    return end('error', { abortedAtStep: current, canaryHash, tripped: trippedBy('error', current, clock, detail) });
+    const weight = inForce();
+    const detail = `canary stopped by an error at ${current.percent}%: ${kubeErrorMessage(error)}`;
+    steps.push({ ...stepOf(current, clock.now(), clock, undefined, undefined), outcome: 'error', detail });
+    event(detail, weight);
+    return end('error', { abortedAtStep: weight, canaryHash: ctx.canaryHash, fullyPromoted, tripped: { metric: 'error', value: null, threshold: null, weight, at: clock.now().toISOString(), detail } });
   }
   event('canary complete: fully promoted');
-  return end('promoted', { canaryHash, fullyPromoted: true });
+  return end('promoted', { canaryHash: ctx.canaryHash, fullyPromoted: true });
 }
 
-function stepRecord(weight: number, started: Date, clock: Clock, outcome: StepResult['outcome'], detail: string): StepResult {
-  return { weight, startedAt: started.toISOString(), waitSeconds: (clock.now().getTime() - started.getTime()) / 1000, outcome, detail };
-}
-
-function trippedBy(metric: string, weight: number, clock: Clock, detail: string): Tripped {
-  return { metric, value: null, threshold: null, weight, at: clock.now().toISOString(), detail };
-}
-
-export function formatValue(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'no data';
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+function stepOf(gate: Gate, started: Date, clock: Clock, reached: Reached | undefined, judged: Judged | undefined, measured?: Share): Omit<StepResult, 'outcome' | 'detail'> {
+  const share = measured ?? judged?.share;
+  return {
+    weight: gate.percent,
+    ...(gate.weight !== gate.percent ? { setWeight: gate.weight } : {}),
+    gate: gate.kind,
+    startedAt: started.toISOString(),
+    ...(reached ? { reachedAt: reached.reachedAt.toISOString() } : {}),
+    waitSeconds: ((reached?.reachedAt ?? clock.now()).getTime() - started.getTime()) / 1000,
+    ...(share ? { share: share.percent, shareSource: share.source } : {}),
+    ...(judged?.bake ? { bake: judged.bake } : {}),
+    ...(judged?.shortened ? { shortened: true } : {}),
+    ...(judged?.analysis ? { analysis: judged.analysis } : {}),
+    ...(judged ? { passedBy: judged.passedBy } : {}),
+  };
 }

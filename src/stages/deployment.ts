@@ -1,6 +1,7 @@
 // GitHub Deployments, so the environment's page shows the release. A job that declares
 // `environment:` already got a deployment from GitHub for this sha: use it, never a duplicate.
 // Deployment records are evidence, not the release: a failure here warns and the release goes on.
+import { canaryStepsText } from '../rollouts/plan.js';
 import { errorMessage } from '../errors.js';
 import type { GitHubPort } from '../github/port.js';
 import type { Settings } from '../settings.js';
@@ -16,7 +17,7 @@ type Log = { warning(message: string): void };
 
 
 export async function startDeployment(settings: Settings, github: GitHubPort, log: Log): Promise<DeploymentRecord> {
-  const description = `release-to-prod ${settings.version.tag}: canary ${settings.canarySteps.join('% → ')}%`;
+  const description = `release-to-prod ${settings.version.tag}: canary ${canaryStepsText(settings.canarySteps)}`;
   try {
     const existing = await github.findDeployment(settings.sha, settings.environment);
     const id = existing ?? (await github.createDeployment(settings.sha, settings.environment, description));

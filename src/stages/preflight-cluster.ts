@@ -1,10 +1,11 @@
 // The cluster half of preflight (contract step 3), read-only: the Rollout exists and is at rest,
-// the container exists (in the Deployment under workloadRef), its steps match canary-steps, and the
-// SLO provider answers. Any failure here stops the run before anything is written.
+// the container exists (in the Deployment under workloadRef), its steps compile into a plan of
+// gates (rollouts/plan.ts: canary-steps, timed pauses, unheld weights, the real share of the first
+// gate), and the SLO provider answers. Any failure here stops the run before anything is written.
 import type { KubePort } from '../kube/port.js';
 import { containerImages, templateOwner } from '../rollouts/image.js';
 import { snapshot } from '../rollouts/observe.js';
-import { checkSteps } from '../rollouts/steps.js';
+import { compilePlan, describeGate, type Plan } from '../rollouts/plan.js';
 import type { Settings } from '../settings.js';
 import type { SloProviderBackend } from '../slo/provider.js';
 
@@ -12,7 +13,8 @@ export interface ClusterPreflight {
   readonly status: 'passed' | 'failed';
   readonly checks: readonly string[];
   readonly reasons: readonly string[];
-  readonly pauseIndex: ReadonlyMap<number, number>;
+  /** The gates the canary will run, compiled from the Rollout's steps (also when refused, for the report). */
+  readonly plan?: Plan;
   readonly stableHash?: string;
   readonly stableImages: readonly string[];
   /** The Rollout already runs exactly this image, fully promoted: nothing to deploy (a re-run). */
@@ -22,7 +24,7 @@ export interface ClusterPreflight {
 export async function preflightCluster(settings: Settings, kube: KubePort, slo: SloProviderBackend | undefined, signal?: AbortSignal): Promise<ClusterPreflight> {
   const { namespace, service, container } = settings;
   const checks: string[] = [];
-  const fail = (reason: string, extra: Partial<ClusterPreflight> = {}): ClusterPreflight => ({ status: 'failed', checks, reasons: [reason], pauseIndex: new Map(), stableImages: [], alreadyDeployed: false, ...extra });
+  const fail = (reason: string, extra: Partial<ClusterPreflight> = {}): ClusterPreflight => ({ status: 'failed', checks, reasons: [reason], stableImages: [], alreadyDeployed: false, ...extra });
 
   const rollout = await kube.getRollout(namespace, service);
   if (!rollout) return fail(`Rollout ${service} not found in namespace ${namespace} (service and namespace inputs)`);
@@ -41,10 +43,12 @@ export async function preflightCluster(settings: Settings, kube: KubePort, slo: 
   }
   checks.push(`container ${container} found in ${owner.kind} ${owner.name}, running ${images.join(', ')}`);
 
-  const steps = checkSteps(rollout.spec.strategy?.canary?.steps, settings.canarySteps, service);
   if (!rollout.spec.strategy?.canary) return fail(`Rollout ${service} does not use the canary strategy; release-to-prod drives canary steps only`);
-  if (!steps.ok) return fail(steps.problem!);
-  checks.push(`canary steps match ${settings.canarySteps.join(' → ')}`);
+  const compiled = compilePlan(rollout, settings);
+  const plan = compiled.plan;
+  if (!compiled.ok) return { ...fail(compiled.problems[0]!, { plan }), reasons: compiled.problems };
+  checks.push(`canary plan (${settings.canarySteps === 'auto' ? 'canary-steps auto' : `matches canary-steps ${settings.canarySteps.join(',')}`}): ${plan.gates.map(describeGate).join('; ')}`);
+  for (const note of [...plan.notes, ...plan.recorded.map((r) => r.what)]) checks.push(note);
 
   const image = `${settings.image}@${settings.digest ?? ''}`;
   const now = snapshot(rollout, owner.kind === 'Deployment' ? owner.object.metadata.generation : undefined);
@@ -53,7 +57,7 @@ export async function preflightCluster(settings: Settings, kube: KubePort, slo: 
     return fail(
       `Rollout ${service} is ${now.phase}${now.message ? ` (${now.message})` : ''}${now.stepIndex !== undefined ? ` at step ${now.stepIndex}` : ''}, running ${images.join(', ')}: ` +
         'another release is in progress or failed. Finish it, or abort and undo it, before releasing.',
-      { pauseIndex: steps.pauseIndex },
+      { plan },
     );
   }
   const alreadyDeployed = images.every((i) => i === image);
@@ -64,8 +68,8 @@ export async function preflightCluster(settings: Settings, kube: KubePort, slo: 
       await slo.ping(signal);
       checks.push(`SLO provider ${slo.name} answers`);
     } catch (error) {
-      return fail(`SLO provider ${slo.name}: ${error instanceof Error ? error.message : String(error)}`, { pauseIndex: steps.pauseIndex });
+      return fail(`SLO provider ${slo.name}: ${error instanceof Error ? error.message : String(error)}`, { plan });
     }
   }
-  return { status: 'passed', checks, reasons: [], pauseIndex: steps.pauseIndex, stableHash: now.stableHash, stableImages: images, alreadyDeployed };
+  return { status: 'passed', checks, reasons: [], plan, stableHash: now.stableHash, stableImages: images, alreadyDeployed };
 }
