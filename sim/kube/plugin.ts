@@ -70,7 +70,12 @@ export class RolloutsPlugin {
     const steps = ro.spec.strategy?.canary?.steps ?? [];
     const status = ro.status ?? {};
     let statusPatch: Record<string, unknown> | undefined;
-    if ((status.pauseConditions ?? []).length > 0) statusPatch = { pauseConditions: null };
+    // v1.7 (PR #3016, promote.go isInconclusive): a step analysis that came back Inconclusive is
+    // left behind: pauses cleared, controllerPause false, next step.
+    const inconclusive = status.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive';
+    if (inconclusive && (status.pauseConditions ?? []).length > 0 && status.controllerPause) {
+      statusPatch = { pauseConditions: null, controllerPause: false, currentStepIndex: Math.min((status.currentStepIndex ?? 0) + 1, steps.length) };
+    } else if ((status.pauseConditions ?? []).length > 0) statusPatch = { pauseConditions: null };
     else if (steps.length > 0) {
       statusPatch = { pauseConditions: null, currentStepIndex: Math.min((status.currentStepIndex ?? 0) + 1, steps.length) };
     }

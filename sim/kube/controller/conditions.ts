@@ -13,6 +13,8 @@ export interface ConditionInputs {
   /** Old ReplicaSets are waiting out a scale-down deadline (no deadline check then, PR #3711). */
   readonly oldPending: boolean;
   readonly now: number;
+  /** Detail of an abort raised in this pass (`RolloutAbortedMessage: <detail>`, rollout/sync.go). */
+  readonly abortMessage?: string;
 }
 
 type Draft = Pick<Condition, 'type' | 'status' | 'reason' | 'message'>;
@@ -60,7 +62,10 @@ function progressing(inp: ConditionInputs): { draft: Draft; touch: boolean } {
   const progress = madeProgress(prev, next);
   const draft = (status: Condition['status'], reason: string, message: string): Draft => ({ type: 'Progressing', status, reason, message });
   if (next.abort) {
-    return { draft: draft('False', 'RolloutAborted', `Rollout aborted update to revision ${revisionOf(newRS)}`), touch: false };
+    // SetRolloutCondition keeps a condition whose status and reason are unchanged, message included.
+    if (before?.reason === 'RolloutAborted' && before.status === 'False') return { draft: before, touch: false };
+    const detail = inp.abortMessage ? `: ${inp.abortMessage}` : '';
+    return { draft: draft('False', 'RolloutAborted', `Rollout aborted update to revision ${revisionOf(newRS)}${detail}`), touch: false };
   }
   if (isPaused(ro, next)) return { draft: draft('Unknown', 'RolloutPaused', 'Rollout is paused'), touch: false };
   if (isComplete(ro, next, newRS)) {

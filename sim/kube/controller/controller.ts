@@ -10,6 +10,7 @@ import { faultTargets, ownerRolloutName, podsFail, type PodFault } from './fault
 import type { ReplicaSet, Rollout } from './model.js';
 import { PodSim } from './pods.js';
 import { reconcileRollout } from './reconcile.js';
+import { RunRuntime, type AnalysisScript, type ExperimentScript } from './runs.js';
 
 export interface ControllerOptions {
   readonly store: Store;
@@ -34,6 +35,7 @@ export class RolloutController {
   readonly #store: Store;
   readonly #clock: SimClock;
   readonly #pods: PodSim;
+  readonly #runs: RunRuntime;
   readonly #env: Env;
   readonly #faults: PodFault[] = [];
   readonly #lastApiWrite = new Map<string, number>();
@@ -50,7 +52,9 @@ export class RolloutController {
     this.tickMs = opts.tickMs ?? 20;
     this.podReadyMs = opts.podReadyMs ?? 30;
     this.reactionDelayMs = opts.reactionDelayMs ?? 0;
+    this.#runs = new RunRuntime(opts.store, opts.clock);
     this.#env = {
+      runs: this.#runs,
       store: opts.store,
       clock: opts.clock,
       read: (ns, name) => this.#read(ns, name),
@@ -137,9 +141,43 @@ export class RolloutController {
       && (opts.namespace === undefined || rs.metadata.namespace === opts.namespace));
   }
 
-  /** One tick: pods first, then one pass per Rollout that is past its reaction delay. */
+  /**
+   * How the next AnalysisRun of this Rollout ends (matching `kind`/`stepIndex`/`namespace` when
+   * given): its phase after `afterMs` of simulated clock, with `metricResults` and `message`.
+   * Unscripted: a step run is Successful after `analysisMs`; a background run keeps Running until the
+   * controller terminates it (promotion, abort), then Successful, "Run Terminated".
+   */
+  scriptAnalysis(name: string, script: AnalysisScript): void {
+    this.#runs.scriptAnalysis(name, script);
+  }
+
+  /** How the next Experiment of this Rollout ends; unscripted: Successful after `experimentMs`. */
+  scriptExperiment(name: string, script: ExperimentScript): void {
+    this.#runs.scriptExperiment(name, script);
+  }
+
+  /** Default life of an unscripted step AnalysisRun, in simulated-clock ms (50). */
+  get analysisMs(): number {
+    return this.#runs.analysisMs;
+  }
+
+  set analysisMs(ms: number) {
+    this.#runs.analysisMs = ms;
+  }
+
+  /** Default life of an unscripted Experiment, in simulated-clock ms (50). */
+  get experimentMs(): number {
+    return this.#runs.experimentMs;
+  }
+
+  set experimentMs(ms: number) {
+    this.#runs.experimentMs = ms;
+  }
+
+  /** One tick: pods and runs first, then one pass per Rollout that is past its reaction delay. */
   tick(): void {
     this.#pods.sync();
+    this.#runs.sync();
     if (this.#paused) return;
     const now = this.#clock.now();
     for (const ro of this.#store.list(ROLLOUTS)) {

@@ -4,6 +4,7 @@ import { REPLICASETS, ROLLOUTS } from '../resources.js';
 import type { Store } from '../store.js';
 import type { KObject, SimClock } from '../types.js';
 import type { ReplicaSet, Rollout, RolloutStatus } from './model.js';
+import type { RunRuntime } from './runs.js';
 
 export interface ControllerEvent {
   readonly at: number;
@@ -20,6 +21,8 @@ export interface Env {
   /** The Rollout as the controller's informer cache holds it (possibly stale, §9.4). */
   readonly read: (namespace: string, name: string) => Rollout | undefined;
   readonly emit: (ro: KObject, reason: string, message: string, type?: 'Normal' | 'Warning') => void;
+  /** The analysis and experiment controllers' stand-in: how created runs end. */
+  readonly runs: RunRuntime;
 }
 
 const AS_CONTROLLER = { actor: 'controller' } as const;

@@ -95,7 +95,14 @@ export interface RolloutStatus {
   abort?: boolean;
   abortedAt?: string;
   promoteFull?: boolean;
-  canary?: { weights?: { canary: WeightDestination; stable: WeightDestination } };
+  canary?: {
+    weights?: { canary: WeightDestination; stable: WeightDestination };
+    /** `{name, status, message?}` of the current step's AnalysisRun (RolloutAnalysisRunStatus). */
+    currentStepAnalysisRunStatus?: { name: string; status: string; message?: string };
+    currentBackgroundAnalysisRunStatus?: { name: string; status: string; message?: string };
+    /** Name of the running Experiment of an experiment step. */
+    currentExperiment?: string;
+  };
   blueGreen?: Record<string, never>;
   replicas?: number;
   updatedReplicas?: number;

@@ -8,6 +8,8 @@ import { availableOf, podHashOf, replicasOf, revisionOf, type CanaryStep, type R
 import type { ReplicaSets } from './replicasets.js';
 import { describeStep, desiredWeight, durationSeconds, hasTrafficRouting, isFullyPromoted, stepsOf } from './steps.js';
 import { targetCounts } from './targets.js';
+import type { RunOutcome } from './analysis.js';
+import { phaseOfRun } from './runs.js';
 
 export interface StepContext {
   readonly env: Env;
@@ -17,6 +19,10 @@ export interface StepContext {
   readonly mayPause: boolean;
   /** The canary traffic weight this pass computed (traffic routing only). */
   readonly canaryWeight: number | undefined;
+  /** The runs of this pass (analysis and experiment steps complete on theirs). */
+  readonly runs?: RunOutcome;
+  /** Detail of an abort this pass raised (a Failed/Error run). */
+  readonly abortMessage?: string;
 }
 
 const PAUSE_REASON = 'CanaryPauseStep';
@@ -100,7 +106,8 @@ export function progressSteps(ctx: StepContext, s: RolloutStatus): number {
   if (s.abort) {
     if (!s.abortedAt) {
       s.abortedAt = rfc3339(env.clock.now());
-      env.emit(ro, 'RolloutAborted', `Rollout aborted update to revision ${revisionOf(ctx.sets.newRS)}`, 'Warning');
+      const detail = ctx.abortMessage ? `: ${ctx.abortMessage}` : '';
+      env.emit(ro, 'RolloutAborted', `Rollout aborted update to revision ${revisionOf(ctx.sets.newRS)}${detail}`, 'Warning');
     }
     delete s.pauseConditions;
     delete s.controllerPause;
@@ -123,6 +130,9 @@ export function progressSteps(ctx: StepContext, s: RolloutStatus): number {
     return atDesiredCounts(ctx, { ...s, currentStepIndex: index }) ? completeStep(ctx, index, step) : index;
   }
   if (step.pause !== undefined) return pauseStep(ctx, s, index, step);
-  // analysis, experiment, setCanaryScale and route steps are not simulated: they pass at once.
+  // completedCurrentCanaryStep (rollout/canary.go): an analysis or experiment step waits for its
+  // run to be Successful; route and plugin steps complete at once.
+  if (step.analysis !== undefined) return phaseOfRun(ctx.runs?.stepRun) === 'Successful' ? completeStep(ctx, index, step) : index;
+  if (step.experiment !== undefined) return phaseOfRun(ctx.runs?.stepExperiment) === 'Successful' ? completeStep(ctx, index, step) : index;
   return completeStep(ctx, index, step);
 }

@@ -1,5 +1,6 @@
 /** One reconcile pass for one Rollout, in the order of reference §5.1. */
 import { ROLLOUTS } from '../resources.js';
+import { INCONCLUSIVE_ANALYSIS, reconcileRuns } from './analysis.js';
 import { editRolloutMetadata, writeRolloutStatus, type Env } from './env.js';
 import { podTemplateHash, stepsHash } from './hash.js';
 import { WORKLOAD_GENERATION, type Rollout } from './model.js';
@@ -43,6 +44,10 @@ export function reconcileRollout(env: Env, namespace: string, name: string): voi
     writeRolloutStatus(env, stored, resetStatus(view, prev));
     return;
   }
-  const scaled = !ro.spec.paused && reconcileReplicaSets(env, ro, prev, sets);
-  writeRolloutStatus(env, stored, progressStatus(view, prev, !scaled));
+  const runs = reconcileRuns({ env, ro, sets, prev });
+  // haltProgress (rollout/context.go): no scaling while spec.paused or an inconclusive analysis
+  // holds the rollout; a pause just added ends the pass before scaling (rolloutCanary).
+  const halted = !!ro.spec.paused || !!prev.pauseConditions?.some((c) => c.reason === INCONCLUSIVE_ANALYSIS) || runs.pauses.length > 0;
+  const scaled = !halted && reconcileReplicaSets(env, ro, prev, sets);
+  writeRolloutStatus(env, stored, progressStatus(view, prev, !scaled, runs));
 }

@@ -1,6 +1,7 @@
 /** Building the status a pass persists: counts, weights, step progress, conditions, phase (§3, §4). */
 import { formatLabelSelector } from '../selectors.js';
-import { clone } from '../types.js';
+import { clone, rfc3339 } from '../types.js';
+import { runStatusFields, type RunOutcome } from './analysis.js';
 import { computeConditions, findCondition, invalidSpecCondition, phaseOf } from './conditions.js';
 import type { Env } from './env.js';
 import { SCALE_DOWN_DEADLINE, WORKLOAD_GENERATION, availableOf, replicasOf, type Rollout, type RolloutStatus, type WeightDestination } from './model.js';
@@ -56,7 +57,7 @@ function fillCounts(view: PassView, s: RolloutStatus): void {
   s.selector = formatLabelSelector(view.ro.spec.selector);
 }
 
-function finish(view: PassView, prev: RolloutStatus, s: RolloutStatus): RolloutStatus {
+function finish(view: PassView, prev: RolloutStatus, s: RolloutStatus, abortMessage?: string): RolloutStatus {
   const { ro, sets, env } = view;
   fillCounts(view, s);
   if (!s.pauseConditions?.length) {
@@ -65,7 +66,7 @@ function finish(view: PassView, prev: RolloutStatus, s: RolloutStatus): RolloutS
   }
   const oldPending = sets.all.some((rs) => rs !== sets.newRS && replicasOf(rs) > 0 && !!rs.metadata.annotations?.[SCALE_DOWN_DEADLINE]);
   s.conditions = computeConditions({
-    ro, prev, next: s, newRS: sets.newRS, newRSCreated: sets.created, oldPending, now: env.clock.now(),
+    ro, prev, next: s, newRS: sets.newRS, newRSCreated: sets.created, oldPending, now: env.clock.now(), abortMessage,
   });
   const progressing = findCondition(s, 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded' && findCondition(prev, 'Progressing')?.reason !== 'ProgressDeadlineExceeded') {
@@ -107,18 +108,36 @@ export function resetStatus(view: PassView, prev: RolloutStatus): RolloutStatus 
   return finish(view, prev, s);
 }
 
-export function progressStatus(view: PassView, prev: RolloutStatus, mayPause: boolean): RolloutStatus {
+export function progressStatus(view: PassView, prev: RolloutStatus, mayPause: boolean, runs?: RunOutcome): RolloutStatus {
   const s = base(view, prev);
   const traffic = hasTrafficRouting(view.ro);
   const before = traffic ? canaryWeight(view, s) : undefined;
-  setIndex(view, s, progressSteps({ env: view.env, ro: view.ro, sets: view.sets, mayPause, canaryWeight: before }, s));
+  // pauseContext.AddAbort: a Failed/Error run aborts in this very pass (rollout/analysis.go).
+  const abortMessage = runs?.abortMessage && !s.abort && !isFullyPromoted(s) ? runs.abortMessage : undefined;
+  if (abortMessage) s.abort = true;
+  const adding = runs?.pauses ?? [];
+  const from = s.currentStepIndex;
+  setIndex(view, s, progressSteps({
+    env: view.env, ro: view.ro, sets: view.sets, mayPause: mayPause && adding.length === 0, canaryWeight: before, runs, abortMessage,
+  }, s));
+  // CalculatePauseConditions (rollout/pause.go): new reasons appended with controllerPause; none while aborted.
+  if (!s.abort) {
+    for (const reason of adding) {
+      if (s.pauseConditions?.some((c) => c.reason === reason)) continue;
+      s.pauseConditions = [...(s.pauseConditions ?? []), { reason, startTime: rfc3339(view.env.clock.now()) }];
+      s.controllerPause = true;
+      view.env.emit(view.ro, 'RolloutPaused', `Rollout is paused (${reason})`);
+    }
+  }
+  // A completed step drops the step run's status (syncRolloutStatusCanary).
+  const fields = runStatusFields(s.currentStepIndex !== from ? { ...runs, pauses: [], stepRun: undefined } : runs);
   if (traffic) {
-    s.canary = { weights: weights(view, s, canaryWeight(view, s)) };
+    s.canary = { ...fields, weights: weights(view, s, canaryWeight(view, s)) };
     const was = prev.canary?.weights?.canary.weight;
     const now = s.canary.weights?.canary.weight;
     if (was !== undefined && was !== now) view.env.emit(view.ro, 'TrafficWeightUpdated', `Traffic weight updated from ${was} to ${now}`);
-  } else s.canary = {};
-  return finish(view, prev, s);
+  } else s.canary = fields;
+  return finish(view, prev, s, abortMessage);
 }
 
 export function invalidStatus(view: { env: Env; ro: Rollout }, prev: RolloutStatus, problem: string): RolloutStatus {
