@@ -6,7 +6,8 @@ import { isTransient, statusCode } from '../kube/errors.js';
 import type { KubePort, PodTemplate } from '../kube/port.js';
 import type { RolloutObject } from './observe.js';
 import { NotOurCanaryError } from './ownership.js';
-import { HASH_LABEL, ownedReplicaSet, templateImages } from './replicasets.js';
+import { ownedReplicaSet, templateImages } from './replicasets.js';
+import { restorableTemplate, type RestoredTemplate } from './stable-template.js';
 
 // Each of these writes is idempotent, and a lost one leaves production mid-canary: send it again
 // when the API server was briefly unavailable, never when it refused the request.
@@ -101,14 +102,15 @@ export async function promoteFull(kube: KubePort, namespace: string, name: strin
   await persist(() => kube.patchRolloutStatus(namespace, name, { status: { promoteFull: true } }));
 }
 
-/** The pod template of the ReplicaSet with this hash, owned by the Rollout, hash label removed (§2.6). */
-export async function templateOfRevision(kube: KubePort, namespace: string, rollout: RolloutObject, hash: string): Promise<PodTemplate> {
+/**
+ * The pod template of the ReplicaSet with this hash, owned by the Rollout, as the user wrote it:
+ * without the hash label and without what the controller injected (stable-template.ts), so that
+ * the undo lands on that very ReplicaSet.
+ */
+export async function templateOfRevision(kube: KubePort, namespace: string, rollout: RolloutObject, hash: string): Promise<RestoredTemplate> {
   const owned = await persist(() => ownedReplicaSet(kube, namespace, rollout, hash));
-  const template = owned?.spec.template;
-  if (!template) throw new Error(`no ReplicaSet of Rollout ${name(rollout)} has pod template hash ${hash}: cannot roll back to it`);
-  const labels = { ...(template.metadata?.labels ?? {}) };
-  delete labels[HASH_LABEL];
-  return { ...template, metadata: { ...template.metadata, labels } };
+  if (!owned?.spec.template) throw new Error(`no ReplicaSet of Rollout ${name(rollout)} has pod template hash ${hash}: cannot roll back to it`);
+  return restorableTemplate(owned, rollout);
 }
 
 /** Put the stable ReplicaSet's template back (on the Deployment under workloadRef). */

@@ -59,10 +59,11 @@ export async function rollback(settings: Settings, canary: CanaryResult, ports: 
       firstWriteAt = clock.now().toISOString();
       event(`abort sent (status subresource): traffic back to stable ${stableHash}`);
     }
-    const template = await templateOfRevision(kube, namespace, live, stableHash);
-    await undo(kube, namespace, live, template);
+    const restored = await templateOfRevision(kube, namespace, live, stableHash);
+    await undo(kube, namespace, live, restored.template);
     firstWriteAt ??= clock.now().toISOString();
-    event(`undo sent: pod template set back to stable ${stableHash}`);
+    const injected = restored.stripped.length > 0 ? ` (without what the controller injected: ${restored.stripped.join(', ')})` : '';
+    event(`undo sent: pod template set back to stable ${stableHash}${injected}`);
 
     if (mode === 'undo+promoteFull') {
       // The undo starts a canary of the old version; promoteFull only once the controller has taken
