@@ -15,7 +15,7 @@ describe('README and action.yml', () => {
     expect(Object.keys(action.inputs)).toEqual([
       'environment', 'version', 'sha', 'service', 'namespace', 'container', 'image', 'digest', 'canary-steps', 'slo',
       'prometheus-url', 'prometheus-headers', 'error-rate-query', 'latency-query', 'slo-command', 'previous-release-tag',
-      'approvers', 'dry-run', 'create-release', 'ci-wait-minutes', 'ignore-checks', 'check-run-id', 'step-timeout-minutes', 'lock-wait-minutes',
+      'approvers', 'dry-run', 'create-release', 'ci-wait-minutes', 'ignore-checks', 'required-checks', 'check-run-id', 'step-timeout-minutes', 'lock-wait-minutes',
       'kubeconfig', 'github-token', 'report-dir', 'incident-labels',
     ]);
     expect(Object.keys(action.outputs)).toEqual(['result', 'report-path', 'tag', 'aborted-at-step', 'incident-id', 'incident-url', 'release-url', 'changelog']);

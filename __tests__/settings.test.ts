@@ -140,6 +140,12 @@ describe('parseSettings', () => {
     expect(parse({ image: 'registry.local:5000/team/api' }).errors).toEqual([]);
   });
 
+  it('reads required-checks as a list, refuses one that is also ignored, and reads the triggering actor', () => {
+    expect(parse({ 'required-checks': 'unit, e2e' }).settings?.requiredChecks).toEqual(['unit', 'e2e']);
+    expect(parse({ 'required-checks': '[unit, lint]', 'ignore-checks': 'lint' }).errors).toEqual(["required-checks 'lint' is also in ignore-checks: a check cannot be both required and ignored"]);
+    expect(parse({}, { ...ENV, GITHUB_TRIGGERING_ACTOR: 'mallory' }).settings?.run).toMatchObject({ actor: 'alice', triggeringActor: 'mallory' });
+  });
+
   it('lower-cases the sha and names a namespace taken from a bad environment', () => {
     expect(parse({ sha: 'A'.repeat(40) }).settings?.sha).toBe('a'.repeat(40));
     expect(parse({ environment: 'Production' }).errors).toEqual(["namespace 'Production' (taken from environment) is not a valid Kubernetes namespace: set namespace explicitly"]);

@@ -51,6 +51,8 @@ export interface RunContext {
   readonly runId?: number;
   readonly runAttempt: number;
   readonly actor?: string;
+  /** Who started this attempt (GITHUB_TRIGGERING_ACTOR): on a re-run, the one who re-ran it; `actor` stays the original. */
+  readonly triggeringActor?: string;
   readonly eventName?: string;
   readonly workspace: string;
   readonly runnerName?: string;
@@ -81,6 +83,8 @@ export interface Settings {
   readonly createRelease: boolean;
   readonly ciWaitMinutes: number;
   readonly ignoreChecks: readonly string[];
+  /** Check-run or status names that must be present (outside the release workflow) and green. */
+  readonly requiredChecks: readonly string[];
   readonly checkRunId?: number;
   readonly stepTimeoutMinutes: number;
   /** How long to wait for another release of the same Rollout (the Lease lock) before failing. */
@@ -185,6 +189,8 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
   const approvers = parseApprovers(get('approvers'), bad);
   const ciWaitMinutes = parseNumber('ci-wait-minutes', get('ci-wait-minutes') || '0', { min: 0, max: 360 }, bad);
   const ignoreChecks = parseList('ignore-checks', get('ignore-checks'), bad);
+  const requiredChecks = parseList('required-checks', get('required-checks'), bad);
+  for (const name of requiredChecks.filter((n) => ignoreChecks.includes(n))) bad('required-checks', `'${truncate(name)}' is also in ignore-checks: a check cannot be both required and ignored`);
   const rawCheckRunId = get('check-run-id');
   let checkRunId: number | undefined;
   if (rawCheckRunId) {
@@ -210,7 +216,7 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
   }
   const settings: Settings = {
     environment, version, sha, service, namespace, container, image, digest, canarySteps, allowCoarseCanary, slo, sloProvider,
-    previousReleaseTag, approvers, dryRun, createRelease, ciWaitMinutes, ignoreChecks, checkRunId,
+    previousReleaseTag, approvers, dryRun, createRelease, ciWaitMinutes, ignoreChecks, requiredChecks, checkRunId,
     stepTimeoutMinutes, lockWaitMinutes, kubeconfig, githubToken, reportDir, incidentLabels, run,
   };
   return { settings: deepFreeze(settings), errors, secrets, partial };
@@ -477,6 +483,7 @@ function parseRunContext(env: Env, bad: Bad): RunContext | undefined {
     runId,
     runAttempt,
     actor: env.GITHUB_ACTOR || undefined,
+    triggeringActor: env.GITHUB_TRIGGERING_ACTOR || undefined,
     eventName: env.GITHUB_EVENT_NAME || undefined,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     runnerName: env.RUNNER_NAME || undefined,

@@ -5,7 +5,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import type { RunContext, Sha } from '../settings.js';
-import type { CheckRun, CommitStatus, ExistingTag, GitHubPort, Issue, Membership, Release, RunApproval, WorkflowJob } from './port.js';
+import type { CheckRun, CommitStatus, ExistingTag, GitHubPort, Issue, Membership, Release, RunApproval, WorkflowJob, WorkflowRun } from './port.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 export interface Log {
@@ -46,6 +46,41 @@ export function createOctokit(token: string, run: RunContext, log: Log): Octokit
 
 function status(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : undefined;
+}
+
+function gitHubMessage(error: unknown): string {
+  const data = (error as { response?: { data?: { message?: unknown } } }).response?.data;
+  return typeof data?.message === 'string' ? data.message : error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A read that needs a token permission: GitHub's 403 "Resource not accessible by integration"
+ * becomes an error naming the permission and where to grant it. A `permissions:` block gives
+ * every permission it does not name `none`, so this is the common way to meet it.
+ */
+async function needing<T>(permission: string, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (status(error) === 403 && /not accessible/i.test(gitHubMessage(error))) {
+      throw new Error(`GitHub refused to ${what} (403 ${gitHubMessage(error)}): the token needs \`${permission}\`. Add \`${permission}\` under \`permissions:\` of the release job (a \`permissions:\` block sets every permission it does not name to none).`);
+    }
+    throw error;
+  }
+}
+
+interface RawRun {
+  id: number;
+  workflow_id: number;
+  path: string;
+  check_suite_id?: number;
+  run_attempt?: number;
+  head_sha: string;
+  event: string;
+}
+
+function workflowRun(r: RawRun): WorkflowRun {
+  return { id: r.id, workflowId: r.workflow_id, path: r.path, checkSuiteId: r.check_suite_id ?? 0, attempt: r.run_attempt ?? 1, headSha: r.head_sha, event: r.event };
 }
 
 export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
@@ -101,7 +136,8 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
       }
     },
     async listCheckRuns(sha) {
-      const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repo, ref: sha, filter: 'latest', per_page: 100 });
+      // filter=all: the gate itself groups by suite and name and reports what a re-run superseded.
+      const runs = await needing('checks: read', `list the check runs of ${sha}`, () => octokit.paginate(octokit.rest.checks.listForRef, { ...repo, ref: sha, filter: 'all', per_page: 100 }));
       return runs.map(
         (r): CheckRun => ({
           id: r.id,
@@ -109,6 +145,7 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
           status: r.status,
           conclusion: r.conclusion ?? null,
           app: r.app?.slug ?? '',
+          suiteId: r.check_suite?.id ?? null,
           detailsUrl: r.details_url ?? null,
           startedAt: r.started_at ?? null,
           completedAt: r.completed_at ?? null,
@@ -118,7 +155,7 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
     async listStatuses(sha) {
       // The list endpoint (not the combined one): the combined endpoint answers `pending` for a
       // commit with no statuses at all, and its pages do not flatten.
-      const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, { ...repo, ref: sha, per_page: 100 });
+      const statuses = await needing('statuses: read', `list the commit statuses of ${sha}`, () => octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, { ...repo, ref: sha, per_page: 100 }));
       return statuses.map(
         (s): CommitStatus => ({
           id: s.id,
@@ -131,11 +168,26 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
       );
     },
     async listJobs(runId, attempt) {
-      const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, { ...repo, run_id: runId, attempt_number: attempt, per_page: 100 });
-      return jobs.map((j): WorkflowJob => ({ id: j.id, name: j.name, status: j.status, runnerName: j.runner_name ?? null }));
+      const what = `list the jobs of workflow run ${runId}`;
+      const jobs = await needing('actions: read', what, () =>
+        attempt === undefined
+          ? octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, { ...repo, run_id: runId, filter: 'all', per_page: 100 })
+          : octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, { ...repo, run_id: runId, attempt_number: attempt, per_page: 100 }),
+      );
+      return jobs.map((j): WorkflowJob => ({ id: j.id, name: j.name, status: j.status, runnerName: j.runner_name ?? null, runAttempt: j.run_attempt ?? 1 }));
+    },
+    async getWorkflowRun(runId) {
+      const { data } = await needing('actions: read', `read workflow run ${runId}`, () => octokit.rest.actions.getWorkflowRun({ ...repo, run_id: runId }));
+      return workflowRun(data);
+    },
+    async listWorkflowRuns(workflowId, headSha) {
+      const runs = await needing('actions: read', `list the runs of workflow ${workflowId} on ${headSha}`, () =>
+        octokit.paginate(octokit.rest.actions.listWorkflowRuns, { ...repo, workflow_id: workflowId, head_sha: headSha, per_page: 100 }),
+      );
+      return runs.map(workflowRun);
     },
     async listRunApprovals(runId) {
-      const { data } = await octokit.rest.actions.getReviewsForRun({ ...repo, run_id: runId });
+      const { data } = await needing('actions: read', `read the environment reviews of workflow run ${runId}`, () => octokit.rest.actions.getReviewsForRun({ ...repo, run_id: runId }));
       return data.map(
         (a): RunApproval => ({
           user: a.user.login,
@@ -196,11 +248,24 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
     async teamMembership(org, team, user): Promise<Membership> {
       try {
         const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: team, username: user });
-        return data.state === 'active' ? { member: true, detail: `active member of @${org}/${team}` } : { member: false, detail: `membership of @${org}/${team} is ${data.state}` };
+        return data.state === 'active' ? { state: 'member', detail: `active member of @${org}/${team}` } : { state: 'not-member', detail: `membership of @${org}/${team} is ${data.state}` };
       } catch (error) {
-        if (status(error) === 404) return { member: false, detail: `not a member of @${org}/${team}` };
-        if (status(error) === 403) return { member: false, detail: `membership of @${org}/${team} could not be read (403: the token needs organization members read access)` };
-        throw error;
+        if (status(error) !== 404 && status(error) !== 403) throw error;
+      }
+      // A 404 means "not a member" only when the token can see the team: GitHub answers 404 for a
+      // team the token cannot see and for a missing one alike, and a GITHUB_TOKEN sees no team.
+      try {
+        await octokit.rest.teams.getByName({ org, team_slug: team });
+        return { state: 'not-member', detail: `not a member of @${org}/${team}` };
+      } catch (error) {
+        const code = status(error);
+        if (code !== 404 && code !== 403) throw error;
+        return {
+          state: 'unreadable',
+          detail:
+            `membership of @${org}/${team} could not be read: GitHub answered ${code} for the team, as it does for a team the token may not see and for one that does not exist ` +
+            `(a GITHUB_TOKEN cannot read organization members). Pass a github-token that can — a GitHub App token with the organization permission Members: read, or a personal access token with read:org — or list the approvers as @users`,
+        };
       }
     },
   };

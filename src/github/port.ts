@@ -8,6 +8,8 @@ export interface CheckRun {
   readonly status: string;
   readonly conclusion: string | null;
   readonly app: string;
+  /** Its check suite: one per workflow run for Actions (every attempt adds to it), one per app and commit otherwise. */
+  readonly suiteId: number | null;
   readonly detailsUrl: string | null;
   readonly startedAt: string | null;
   readonly completedAt: string | null;
@@ -22,11 +24,24 @@ export interface CommitStatus {
   readonly createdAt: string;
 }
 
+/** A job of a workflow run; its id is also its check run's id. */
 export interface WorkflowJob {
   readonly id: number;
   readonly name: string;
   readonly status: string;
   readonly runnerName: string | null;
+  readonly runAttempt: number;
+}
+
+export interface WorkflowRun {
+  readonly id: number;
+  readonly workflowId: number;
+  /** The workflow file, e.g. `.github/workflows/release.yml`. */
+  readonly path: string;
+  readonly checkSuiteId: number;
+  readonly attempt: number;
+  readonly headSha: string;
+  readonly event: string;
 }
 
 export interface RunApproval {
@@ -36,7 +51,8 @@ export interface RunApproval {
   readonly comment: string;
 }
 
-export type Membership = { readonly member: boolean; readonly detail: string };
+/** `unreadable`: the token may not see the team (GitHub answers 404 for hidden and missing teams alike). */
+export type Membership = { readonly state: 'member' | 'not-member' | 'unreadable'; readonly detail: string };
 
 /** The commit a tag finally points at, after peeling annotated tag objects. */
 export interface ExistingTag {
@@ -64,7 +80,11 @@ export interface GitHubPort {
   createAnnotatedTag(tag: string, sha: Sha, message: string): Promise<'created' | 'exists'>;
   listCheckRuns(sha: Sha): Promise<CheckRun[]>;
   listStatuses(sha: Sha): Promise<CommitStatus[]>;
-  listJobs(runId: number, attempt: number): Promise<WorkflowJob[]>;
+  /** Jobs of one attempt, or of every attempt when `attempt` is omitted (`actions: read`). */
+  listJobs(runId: number, attempt?: number): Promise<WorkflowJob[]>;
+  getWorkflowRun(runId: number): Promise<WorkflowRun>;
+  /** Runs of one workflow (by id) on a commit, every event (`actions: read`). */
+  listWorkflowRuns(workflowId: number, headSha: Sha): Promise<WorkflowRun[]>;
   listRunApprovals(runId: number): Promise<RunApproval[]>;
   teamMembership(org: string, team: string, user: string): Promise<Membership>;
   /** The deployment GitHub made for a job with `environment:` at this sha, if any. */

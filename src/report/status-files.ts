@@ -16,10 +16,15 @@ export function ciGreenJson(settings: Settings, ci: CiGateResult): object {
     waited_seconds: ci.waitedSeconds,
     ci_wait_minutes: settings.ciWaitMinutes,
     own_check_run: ci.own.kind === 'id' ? { id: ci.own.id, identified_by: ci.own.source } : { id: null, identified_by: ci.own.source },
+    release_workflow: ci.releaseWorkflow,
+    required_checks: settings.requiredChecks,
+    missing_required: ci.evaluation.missingRequired,
+    no_ci_result: ci.evaluation.noCi,
     runs: evaluation.runs.map((r) => ({
       id: r.id,
       name: r.name,
       app: r.app,
+      check_suite_id: r.suiteId,
       status: r.status,
       conclusion: r.conclusion,
       details_url: r.detailsUrl,
@@ -37,7 +42,9 @@ export function ciGreenJson(settings: Settings, ci: CiGateResult): object {
       verdict: s.verdict,
       ...(s.reason ? { reason: s.reason } : {}),
     })),
-    excluded: evaluation.runs.filter((r) => r.verdict === 'excluded').map((r) => ({ id: r.id, name: r.name, reason: r.reason })),
+    // Set aside by identity as the release workflow's own check runs, and why.
+    excluded: evaluation.runs.filter((r) => r.verdict === 'excluded').map((r) => ({ id: r.id, name: r.name, check_suite_id: r.suiteId, reason: r.reason })),
+    superseded: evaluation.runs.filter((r) => r.verdict === 'superseded').map((r) => ({ id: r.id, name: r.name, check_suite_id: r.suiteId, conclusion: r.conclusion, reason: r.reason })),
     ignored: [...evaluation.runs, ...evaluation.statuses]
       .filter((x) => x.verdict === 'ignored')
       .map((x) => ('context' in x ? { name: x.context, kind: 'status', reason: x.reason } : { name: x.name, kind: 'check_run', reason: x.reason })),
