@@ -167,12 +167,10 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
         }),
       );
     },
-    async listJobs(runId, attempt) {
-      const what = `list the jobs of workflow run ${runId}`;
-      const jobs = await needing('actions: read', what, () =>
-        attempt === undefined
-          ? octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, { ...repo, run_id: runId, filter: 'all', per_page: 100 })
-          : octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, { ...repo, run_id: runId, attempt_number: attempt, per_page: 100 }),
+    async listJobs(runId) {
+      // filter=all: the jobs of every attempt, earlier attempts' check runs included.
+      const jobs = await needing('actions: read', `list the jobs of workflow run ${runId}`, () =>
+        octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, { ...repo, run_id: runId, filter: 'all', per_page: 100 }),
       );
       return jobs.map((j): WorkflowJob => ({ id: j.id, name: j.name, status: j.status, runnerName: j.runner_name ?? null, runAttempt: j.run_attempt ?? 1 }));
     },

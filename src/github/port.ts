@@ -80,8 +80,8 @@ export interface GitHubPort {
   createAnnotatedTag(tag: string, sha: Sha, message: string): Promise<'created' | 'exists'>;
   listCheckRuns(sha: Sha): Promise<CheckRun[]>;
   listStatuses(sha: Sha): Promise<CommitStatus[]>;
-  /** Jobs of one attempt, or of every attempt when `attempt` is omitted (`actions: read`). */
-  listJobs(runId: number, attempt?: number): Promise<WorkflowJob[]>;
+  /** Jobs of a workflow run in every attempt (`actions: read`). */
+  listJobs(runId: number): Promise<WorkflowJob[]>;
   getWorkflowRun(runId: number): Promise<WorkflowRun>;
   /** Runs of one workflow (by id) on a commit, every event (`actions: read`). */
   listWorkflowRuns(workflowId: number, headSha: Sha): Promise<WorkflowRun[]>;
