@@ -10,7 +10,7 @@ export const SCALE_DOWN_DEADLINE = 'scale-down-deadline';
 
 export interface PodTemplate {
   metadata?: { labels?: Labels; annotations?: Labels; [k: string]: unknown };
-  spec?: { containers?: { name: string; image?: string; [k: string]: unknown }[]; [k: string]: unknown };
+  spec?: { containers?: { name: string; image?: string; [k: string]: unknown }[]; affinity?: unknown; [k: string]: unknown };
 }
 
 export interface LabelSelector {

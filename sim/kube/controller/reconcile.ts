@@ -4,7 +4,7 @@ import { INCONCLUSIVE_ANALYSIS, reconcileRuns } from './analysis.js';
 import { editRolloutMetadata, writeRolloutStatus, type Env } from './env.js';
 import { podTemplateHash, stepsHash } from './hash.js';
 import { WORKLOAD_GENERATION, type Rollout } from './model.js';
-import { syncReplicaSets } from './replicasets.js';
+import { reconcileEphemeralMetadata, syncReplicaSets } from './replicasets.js';
 import { reconcileReplicaSets } from './scaling.js';
 import { invalidStatus, progressStatus, resetStatus } from './status.js';
 import { stepsOf } from './steps.js';
@@ -44,6 +44,7 @@ export function reconcileRollout(env: Env, namespace: string, name: string): voi
     writeRolloutStatus(env, stored, resetStatus(view, prev));
     return;
   }
+  reconcileEphemeralMetadata(env, ro, sets);
   const runs = reconcileRuns({ env, ro, sets, prev });
   // haltProgress (rollout/context.go): no scaling while spec.paused or an inconclusive analysis
   // holds the rollout; a pause just added ends the pass before scaling (rolloutCanary).

@@ -2,6 +2,7 @@
 import { REPLICASETS } from '../resources.js';
 import { clone } from '../types.js';
 import { createReplicaSet, editReplicaSet, editRolloutMetadata, type Env } from './env.js';
+import { liveTemplateMatches, replicaSetAffinity, syncEphemeralMetadata } from './ephemeral.js';
 import { DESIRED_REPLICAS, HASH_LABEL, REVISION, REVISION_HISTORY, podHashOf, revisionOf, type ReplicaSet, type Rollout } from './model.js';
 
 export interface ReplicaSets {
@@ -17,10 +18,14 @@ export function ownedReplicaSets(env: Env, ro: Rollout): ReplicaSet[] {
     rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === ro.metadata.uid));
 }
 
-function newReplicaSet(ro: Rollout, hash: string, revision: number): ReplicaSet {
+/** `createDesiredReplicaSet` (rollout/sync.go): the template plus the injected affinity, labels, metadata. */
+function newReplicaSet(ro: Rollout, hash: string, revision: number, stableExists: boolean): ReplicaSet {
   const template = clone(ro.spec.template ?? {});
+  const affinity = replicaSetAffinity(ro, template, hash);
+  if (affinity !== undefined) (template.spec ??= {}).affinity = affinity;
   const labels = { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash };
-  return {
+  const canary = ro.spec.strategy?.canary;
+  const rs: ReplicaSet = {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
@@ -41,6 +46,51 @@ function newReplicaSet(ro: Rollout, hash: string, revision: number): ReplicaSet 
       template: { ...template, metadata: { ...(template.metadata ?? {}), labels, creationTimestamp: null } },
     },
   };
+  // A canary beside an existing stable gets canaryMetadata, anything else stableMetadata.
+  const metadata = stableExists ? canary?.canaryMetadata : canary?.stableMetadata;
+  return (metadata && syncEphemeralMetadata(rs, metadata)) || rs;
+}
+
+/** `IfInjectedAntiAffinityRuleNeedsUpdate`: the injected term still points at an older stable hash. */
+function refreshAffinity(env: Env, ro: Rollout, rs: ReplicaSet, hash: string): void {
+  const stable = ro.status?.stableRS;
+  if (!ro.spec.strategy?.canary?.antiAffinity || !stable || stable === hash) return;
+  const text = JSON.stringify(rs.spec.template?.spec?.affinity ?? {});
+  const m = new RegExp(`"key":"${HASH_LABEL}","operator":"In","values":\\["([^"]*)"`).exec(text);
+  if (!m || m[1] === stable) return;
+  editReplicaSet(env, rs, (cur) => {
+    const affinity = replicaSetAffinity(ro, ro.spec.template, hash);
+    const spec = ((cur.spec.template ??= {}).spec ??= {});
+    if (affinity === undefined) delete spec.affinity;
+    else spec.affinity = affinity;
+  });
+}
+
+/**
+ * `reconcileEphemeralMetadata` (rollout/ephemeralmetadata.go): fully rolled out, the new ReplicaSet
+ * carries stableMetadata; during a canary the new one canaryMetadata and the stable one
+ * stableMetadata; any other ReplicaSet loses what was injected.
+ */
+export function reconcileEphemeralMetadata(env: Env, ro: Rollout, sets: ReplicaSets): void {
+  const canary = ro.spec.strategy?.canary;
+  if (!canary?.canaryMetadata && !canary?.stableMetadata) return;
+  const stableHash = ro.status?.stableRS;
+  const fullyRolledOut = !stableHash || stableHash === podHashOf(sets.newRS);
+  const wanted = new Map<ReplicaSet, typeof canary.stableMetadata>();
+  for (const rs of sets.all) wanted.set(rs, undefined);
+  if (fullyRolledOut) wanted.set(sets.newRS, canary.stableMetadata);
+  else {
+    wanted.set(sets.newRS, canary.canaryMetadata);
+    if (sets.stableRS) wanted.set(sets.stableRS, canary.stableMetadata);
+  }
+  for (const [rs, metadata] of wanted) {
+    const synced = syncEphemeralMetadata(rs, metadata);
+    if (!synced) continue;
+    editReplicaSet(env, rs, (cur) => {
+      cur.metadata.annotations = synced.metadata.annotations;
+      cur.spec.template = synced.spec.template;
+    });
+  }
 }
 
 /** A reused ReplicaSet moves to the top revision and remembers its old one (rollback). */
@@ -58,14 +108,18 @@ function promoteRevision(env: Env, rs: ReplicaSet, top: number): ReplicaSet {
 export function syncReplicaSets(env: Env, ro: Rollout, hash: string): ReplicaSets {
   const owned = ownedReplicaSets(env, ro);
   const top = Math.max(0, ...owned.map(revisionOf));
-  let newRS = owned.find((rs) => podHashOf(rs) === hash);
+  // FindNewReplicaSet (utils/replicaset/replicaset.go): by hash, then by a deep-equal that strips the
+  // injected metadata and anti-affinity from the live ReplicaSet only.
+  let newRS = owned.find((rs) => podHashOf(rs) === hash) ?? owned.find((rs) => liveTemplateMatches(ro, rs));
   let created = false;
+  const stableExists = !!ro.status?.stableRS && owned.some((rs) => podHashOf(rs) === ro.status?.stableRS);
   if (!newRS) {
-    newRS = createReplicaSet(env, newReplicaSet(ro, hash, top + 1));
+    newRS = createReplicaSet(env, newReplicaSet(ro, hash, top + 1, stableExists && ro.status?.stableRS !== hash));
     created = true;
     env.emit(ro, 'NewReplicaSetCreated', `Created ReplicaSet ${newRS.metadata.name} (revision ${top + 1})`);
-  } else if (revisionOf(newRS) < top) {
-    newRS = promoteRevision(env, newRS, top + 1);
+  } else {
+    if (revisionOf(newRS) < top) newRS = promoteRevision(env, newRS, top + 1);
+    refreshAffinity(env, ro, newRS, hash);
   }
   const revision = String(revisionOf(newRS));
   if (ro.metadata.annotations?.[REVISION] !== revision) {
