@@ -1,6 +1,7 @@
 // The Prometheus provider and the gate against a real Prometheus (Debian package `prometheus`)
 // scraping sim/metrics/exporter.ts every second. Windows are 10 s so the file runs in ~20 s.
-// Without /usr/bin/prometheus every test FAILS with how to install it: nothing is skipped.
+// Without /usr/bin/prometheus this file is left out with one line saying how to run it, and under
+// CI=true the run fails (scripts/prometheus-tests.js).
 import { createServer, type AddressInfo } from 'node:net';
 import { setInterval as every } from 'node:timers/promises';
 import { systemClock } from '../src/clock.js';

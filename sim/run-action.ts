@@ -68,6 +68,8 @@ export async function runAction({ inputs, env = {}, workspace, timeoutMs = 120_0
     GITHUB_RUN_ID: String(RUN_ID),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_ACTOR: 'octocat',
+    // Set on every runner: who started this attempt (GITHUB_ACTOR stays the original actor on a re-run).
+    GITHUB_TRIGGERING_ACTOR: 'octocat',
     GITHUB_EVENT_NAME: 'push',
     GITHUB_SERVER_URL: 'https://github.example',
     GITHUB_WORKSPACE: dir,

@@ -182,7 +182,7 @@ describe('canary', () => {
   it('a cancelled run (SIGINT) rolls back, writes its report and exits 3', async () => {
     const w = await start();
     let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
-    const run = await w.run({ slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 1, interval_seconds: 0.5}' }, {
+    const run = await w.run({ slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 1, interval_seconds: 5}' }, {
       onSpawn: (c) => (child = c),
       onLine: (line) => {
         if (line.includes('paused at 5%')) child?.kill('SIGINT');
