@@ -2,7 +2,7 @@
 // INPUT_<NAME> variables with action.yml defaults expanded, GITHUB_* variables, and the
 // GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. Nothing from the host's own GITHUB_* leaks in.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as YAML from 'yaml';
@@ -32,7 +32,10 @@ export interface ActionRun {
 export interface RunOptions {
   readonly inputs: Record<string, string>;
   readonly env?: Record<string, string | undefined>;
+  /** The run's GITHUB_WORKSPACE, which the caller removes; else a new temp folder under `tempRoot`. */
   readonly workspace?: string;
+  /** Where a new workspace is made (default: the OS temp folder); a World passes its own, removed by stop(). */
+  readonly tempRoot?: string;
   readonly timeoutMs?: number;
   /** Called with the child once it runs (e.g. to send it a signal). */
   readonly onSpawn?: (child: ReturnType<typeof spawn>) => void;
@@ -48,9 +51,18 @@ function expandDefault(value: string, sha: string): string {
     .replace('${{ job.check_run_id }}', '');
 }
 
-export async function runAction({ inputs, env = {}, workspace, timeoutMs = 120_000, onSpawn, onLine }: RunOptions): Promise<ActionRun> {
-  const dir = workspace ?? mkdtempSync(path.join(tmpdir(), 'rtp-e2e-'));
-  const runnerTemp = mkdtempSync(path.join(tmpdir(), 'rtp-runner-'));
+export async function runAction({ inputs, env = {}, workspace, tempRoot = tmpdir(), timeoutMs = 120_000, onSpawn, onLine }: RunOptions): Promise<ActionRun> {
+  const dir = workspace ?? mkdtempSync(path.join(tempRoot, 'rtp-e2e-'));
+  // RUNNER_TEMP lives only as long as the run (as on a runner): removed once the outputs are read.
+  const runnerTemp = mkdtempSync(path.join(tempRoot, 'rtp-runner-'));
+  try {
+    return await runIn(dir, runnerTemp, { inputs, env, timeoutMs, onSpawn, onLine });
+  } finally {
+    rmSync(runnerTemp, { recursive: true, force: true });
+  }
+}
+
+async function runIn(dir: string, runnerTemp: string, { inputs, env = {}, timeoutMs = 120_000, onSpawn, onLine }: RunOptions): Promise<ActionRun> {
   const outputFile = path.join(runnerTemp, 'output');
   const summaryFile = path.join(runnerTemp, 'summary');
   writeFileSync(outputFile, '');
@@ -108,13 +120,14 @@ export async function runAction({ inputs, env = {}, workspace, timeoutMs = 120_0
   });
   const file = (relative: string) => (existsSync(path.join(dir, relative)) ? readFileSync(path.join(dir, relative), 'utf8') : undefined);
   const outputs = parseOutputs(readFileSync(outputFile, 'utf8'));
+  const summary = readFileSync(summaryFile, 'utf8');
   return {
     code,
     stdout,
     stderr,
     outputs,
     workspace: dir,
-    summary: readFileSync(summaryFile, 'utf8'),
+    summary,
     file,
     json: (relative) => JSON.parse(file(relative) ?? 'null'),
     report: () => {
