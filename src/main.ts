@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   try {
     const kube = lazyKubePort(async () => {
       const { kubePort, loadKubeConfig } = await import('./kube/client.js');
-      return kubePort(loadKubeConfig(settings.kubeconfig));
+      return kubePort(loadKubeConfig(settings.kubeconfig, settings.kubeContext));
     });
     const slo = createSloProvider(settings.sloProvider);
     run = await release(settings, { github, changelog: changelogPort(octokit, settings.run), kube, slo, clock: systemClock, log: core, signal: cancel.signal, reportPath });

@@ -5,6 +5,7 @@ import { parse as parseShellWords } from 'shell-quote';
 import * as semver from 'semver';
 import * as YAML from 'yaml';
 import { z } from 'zod';
+import { unknownContextProblem } from './kube/credentials.js';
 
 export type Sha = string & { readonly __brand: 'Sha' };
 export type Digest = string & { readonly __brand: 'Digest' };
@@ -91,6 +92,8 @@ export interface Settings {
   readonly lockWaitMinutes: number;
   /** Kubeconfig YAML (decoded from base64 when given so), or undefined for default loading. */
   readonly kubeconfig?: string;
+  /** The kubeconfig context to use (kube-context); undefined: the kubeconfig's current context. */
+  readonly kubeContext?: string;
   readonly githubToken: string;
   readonly reportDir: string;
   readonly incidentLabels: readonly string[];
@@ -200,6 +203,7 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
   const stepTimeoutMinutes = parseNumber('step-timeout-minutes', get('step-timeout-minutes') || '10', { min: 0.01, max: 360 }, bad);
   const lockWaitMinutes = parseNumber('lock-wait-minutes', get('lock-wait-minutes') || '0', { min: 0, max: 360 }, bad);
   const kubeconfig = parseKubeconfig(input('kubeconfig'), bad, secrets);
+  const kubeContext = parseKubeContext(get('kube-context'), kubeconfig, bad);
   const reportDir = parseReportDir(get('report-dir') || 'devops', bad);
   const incidentLabels = parseList('incident-labels', get('incident-labels') || 'incident', bad);
 
@@ -217,7 +221,7 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
   const settings: Settings = {
     environment, version, sha, service, namespace, container, image, digest, canarySteps, allowCoarseCanary, slo, sloProvider,
     previousReleaseTag, approvers, dryRun, createRelease, ciWaitMinutes, ignoreChecks, requiredChecks, checkRunId,
-    stepTimeoutMinutes, lockWaitMinutes, kubeconfig, githubToken, reportDir, incidentLabels, run,
+    stepTimeoutMinutes, lockWaitMinutes, kubeconfig, kubeContext, githubToken, reportDir, incidentLabels, run,
   };
   return { settings: deepFreeze(settings), errors, secrets, partial };
 }
@@ -452,6 +456,21 @@ function parseKubeconfig(raw: string, bad: Bad, secrets: string[]): string | und
     }
   }
   return yamlText;
+}
+
+/**
+ * Checked here against the kubeconfig input (so a typo is named with every other problem); a
+ * kubeconfig found through KUBECONFIG or ~/.kube/config is checked when it is loaded (kube/client.ts).
+ */
+function parseKubeContext(raw: string, kubeconfig: string | undefined, bad: Bad): string | undefined {
+  const context = raw.trim();
+  if (!context) return undefined;
+  if (kubeconfig) {
+    const contexts = (YAML.parse(kubeconfig) as { contexts?: { name?: unknown }[] | null }).contexts ?? [];
+    const available = contexts.map((c) => c?.name).filter((name): name is string => typeof name === 'string');
+    if (!available.includes(context)) bad('kube-context', unknownContextProblem(context, available, 'the kubeconfig input'));
+  }
+  return context;
 }
 
 function parseReportDir(raw: string, bad: Bad): string | undefined {

@@ -2,19 +2,50 @@
 // setHeaderOptions (reference §1): the library's own pick would be wrong for a CRD's /status.
 import * as k8s from '@kubernetes/client-node';
 import type { RolloutObject } from '../rollouts/observe.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describeSource, kubeconfigSource, noCredentialsMessage, unknownContextProblem, type KubeconfigLookup } from './credentials.js';
 import { statusCode } from './errors.js';
 import type { AnalysisRunObject, JsonPatch, KubePort, Lease, PodTemplateHolder } from './port.js';
 
 const ROLLOUTS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' } as const;
 
-/** The kubeconfig input when given, else KUBECONFIG / in-cluster / ~/.kube/config, as kubectl does. */
-export function loadKubeConfig(kubeconfig: string | undefined): k8s.KubeConfig {
+/**
+ * The kubeconfig input when given, else KUBECONFIG / ~/.kube/config / in-cluster, as kubectl does;
+ * `context` (the kube-context input) instead of the current context. Throws, saying where it
+ * looked, when there are no credentials at all, and naming the contexts when `context` is not one.
+ */
+export function loadKubeConfig(kubeconfig: string | undefined, context?: string): k8s.KubeConfig {
   const config = new k8s.KubeConfig();
-  if (kubeconfig) config.loadFromString(kubeconfig);
-  else config.loadFromDefault();
+  const home = k8s.findHomeDir();
+  const homeConfig = home ? path.join(home, '.kube', 'config') : undefined;
+  const lookup: KubeconfigLookup = {
+    input: Boolean(kubeconfig),
+    kubeconfigEnv: process.env.KUBECONFIG,
+    homeConfig,
+    homeConfigExists: homeConfig !== undefined && existsSync(homeConfig),
+    serviceAccountToken: existsSync(SERVICE_ACCOUNT_TOKEN),
+    delimiter: path.delimiter,
+  };
+  const source = kubeconfigSource(lookup);
+  if (!source) throw new Error(noCredentialsMessage(lookup));
+  try {
+    if (kubeconfig) config.loadFromString(kubeconfig);
+    else config.loadFromDefault();
+  } catch (error) {
+    throw new Error(`could not load the kubeconfig from ${describeSource(source)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  if (context) {
+    const available = config.getContexts().map((c) => c.name);
+    if (!available.includes(context)) throw new Error(`kube-context ${unknownContextProblem(context, available, describeSource(source))}`);
+    config.setCurrentContext(context);
+  }
   reuseConnections(config);
   return config;
 }
+
+// client-node's SERVICEACCOUNT_TOKEN_PATH (not exported): where loadFromDefault looks for in-cluster credentials.
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /**
  * client-node 2.0 builds a new undici Agent — a new TCP and TLS connection — for every request

@@ -20,15 +20,42 @@ export function isKubeError(error: unknown): boolean {
   return statusCode(error) !== undefined && typeof error === 'object' && error !== null && 'body' in error && 'headers' in error;
 }
 
-/** A Kubernetes error as one line: the Status message the API server sent, never the request. */
+/**
+ * A Kubernetes error as one line: the Status message the API server sent (never the request), and
+ * for 401 and 403 what to do about it.
+ */
 export function kubeErrorMessage(error: unknown): string {
   if (isKubeError(error)) {
     const raw = (error as { body: unknown }).body;
     const body = typeof raw === 'string' ? safeJson(raw) : raw;
     const message = body && typeof body === 'object' && 'message' in body ? String((body as { message: unknown }).message) : '';
-    return `Kubernetes API answered ${statusCode(error)}${message ? `: ${message}` : ''}`;
+    const code = statusCode(error)!;
+    const hint = code === 401 ? UNAUTHORIZED : code === 403 ? forbiddenHint(message) : '';
+    return `Kubernetes API answered ${code}${message ? `: ${message}` : ''}${hint ? ` — ${hint}` : ''}`;
   }
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+const UNAUTHORIZED = 'the cluster refused the credential (missing, expired, or for another cluster): ' +
+  'get a fresh one in the job before this step (aws eks update-kubeconfig, google-github-actions/get-gke-credentials, azure/aks-set-context) ' +
+  'or pass a current kubeconfig; README, "Clusters"';
+
+/**
+ * The API server's wording of an RBAC denial (k8s.io/apiserver pkg/endpoints/handlers/responsewriters
+ * errors.go, forbiddenMessage): `User "…" cannot <verb> resource "<resource>[/<subresource>]" in API
+ * group "<group>" in the namespace "<ns>"` (or `at the cluster scope`).
+ */
+export function forbiddenPermission(message: string): { verb: string; resource: string; group: string; namespace?: string } | undefined {
+  const match = /cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/.exec(message);
+  return match ? { verb: match[1]!, resource: match[2]!, group: match[3]!, namespace: match[4] } : undefined;
+}
+
+function forbiddenHint(message: string): string {
+  const denied = forbiddenPermission(message);
+  const fix = 'grant it with the Role in deploy/rbac.yaml (README, "RBAC")';
+  if (!denied) return `the credential is valid but lacks a permission: ${fix}`;
+  const group = denied.group ? denied.group : 'core';
+  return `the service account may not ${denied.verb} ${denied.resource} (API group ${group})${denied.namespace ? ` in namespace ${denied.namespace}` : ''}: ${fix}`;
 }
 
 function safeJson(text: string): unknown {
