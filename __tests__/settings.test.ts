@@ -47,7 +47,7 @@ describe('parseSettings', () => {
       "sha 'abc' is not a 40-hex commit",
       "digest 'sha256:xyz' is not 'sha256:' followed by 64 lower-case hex digits",
       'canary-steps must be `auto` or ascend and end at 100: got 25,5',
-      'slo has unknown key error_rate (known: error_rate_max, p95_latency_ms, window_minutes, interval_seconds, min_requests, no_data)',
+      'slo has unknown key error_rate (known: error_rate_max, p95_latency_ms, window_minutes, interval_seconds, min_requests, no_data, compare, alpha, tolerance, early_promote, min_window_minutes)',
       "approvers 'not a user' is neither @user nor @org/team",
       "ci-wait-minutes 'soon' is not a number",
       "report-dir '../out' must be a relative path inside the workspace",

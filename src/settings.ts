@@ -26,6 +26,15 @@ export interface Slo {
   readonly intervalSeconds: number;
   readonly minRequests: number;
   readonly noData: 'breach' | 'pass';
+  /** `slo.compare: stable` (CONTRACT.md, "Comparing the canary with stable"); absent for `none`. */
+  readonly compare?: CompareSlo;
+}
+
+export interface CompareSlo {
+  readonly alpha: number;
+  readonly tolerance: number;
+  readonly earlyPromote: boolean;
+  readonly minWindowMinutes: number;
 }
 
 export type SloProvider =
@@ -129,8 +138,17 @@ const sloSchema = z
     interval_seconds: z.number().positive().max(3600),
     min_requests: z.number().int().min(0),
     no_data: z.enum(['breach', 'pass']),
+    compare: z.enum(['none', 'stable']).default('none'),
+    alpha: z.number().gt(0).lt(1).default(0.01),
+    tolerance: z.number().min(0).max(10).default(0.1),
+    early_promote: z.boolean().default(false),
+    min_window_minutes: z.number().min(0).max(360).optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.min_window_minutes === undefined || s.min_window_minutes <= s.window_minutes, {
+    path: ['min_window_minutes'],
+    message: 'must be at most window_minutes (it is the earliest point early_promote may act within the window)',
+  });
 
 /** Parses every input; never throws. */
 export function parseSettings(input: Inputs, env: Env): ParseResult {
@@ -344,7 +362,7 @@ function parseSlo(raw: string, bad: Bad): Slo | undefined {
   if (!result.success) {
     for (const issue of result.error.issues) {
       const key = issue.path.join('.');
-      if (issue.code === 'unrecognized_keys') bad('slo', `has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (known: ${Object.keys(DEFAULT_SLO).join(', ')})`);
+      if (issue.code === 'unrecognized_keys') bad('slo', `has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (known: ${Object.keys(sloSchema.shape).join(', ')})`);
       else bad(`slo.${key}`, `is invalid: ${issue.message} (got ${JSON.stringify((given as Record<string, unknown>)[key])})`);
     }
     return undefined;
@@ -357,6 +375,9 @@ function parseSlo(raw: string, bad: Bad): Slo | undefined {
     intervalSeconds: s.interval_seconds,
     minRequests: s.min_requests,
     noData: s.no_data,
+    ...(s.compare === 'stable'
+      ? { compare: { alpha: s.alpha, tolerance: s.tolerance, earlyPromote: s.early_promote, minWindowMinutes: s.min_window_minutes ?? s.window_minutes } }
+      : {}),
   };
 }
 

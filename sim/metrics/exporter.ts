@@ -33,6 +33,10 @@ export interface Exporter {
   readonly target: string;
   /** Changes a pod's traffic from now on; what it served so far stays counted. */
   set(pod: string, traffic: Partial<Traffic>): void;
+  /** A restarted pod: its counters start again from 0 (a counter reset, as Prometheus sees it). */
+  restart(pod: string): void;
+  /** A pod that starts (counters from 0) or, with `undefined`, one that is gone (its series vanish). */
+  place(pod: string, spec: (Partial<Pod> & Pick<Pod, 'namespace' | 'hash'>) | undefined): void;
   /** The exposition text, as a scrape would see it now. */
   render(): string;
   stop(): Promise<void>;
@@ -70,6 +74,15 @@ export async function startExporter(pods: Readonly<Record<string, Partial<Pod> &
     advance(now());
     entry.pod = { ...entry.pod, ...traffic };
   };
+  const restart = (name: string) => {
+    set(name, {});
+    state.get(name)!.counters = zero();
+  };
+  const place = (name: string, spec: (Partial<Pod> & Pick<Pod, 'namespace' | 'hash'>) | undefined) => {
+    advance(now());
+    if (spec) state.set(name, { pod: { ...DEFAULT_TRAFFIC, ...spec }, at: now(), counters: zero() });
+    else state.delete(name);
+  };
   const render = () => {
     advance(now());
     return exposition([...state].map(([name, entry]) => ({ name, pod: entry.pod, counters: entry.counters })));
@@ -82,6 +95,8 @@ export async function startExporter(pods: Readonly<Record<string, Partial<Pod> &
     url: `http://127.0.0.1:${port}`,
     target: `127.0.0.1:${port}`,
     set,
+    restart,
+    place,
     render,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,9 +1,12 @@
 // Bake one canary step: sample the SLO at 0, interval, 2·interval … up to the window end, stop at
-// the first breach or gate error. Time comes from the injected clock, so tests run a 5-minute
-// window in microseconds.
+// the first breach or gate error. With slo.compare: stable, each sample is also compared with
+// stable (compare/): a comparison breach stops the step like a threshold breach, and with
+// early_promote a canary shown within tolerance ends it early. Time comes from the injected
+// clock, so tests run a 5-minute window in microseconds.
 import pRetry from 'p-retry';
 import type { Clock } from '../clock.js';
 import type { Slo } from '../settings.js';
+import { startComparison, type SampleComparison } from './compare/step.js';
 import { judge, type Breach, type Judgement, type Verdict } from './judge.js';
 import type { Measurement, SloContext, SloProviderBackend } from './provider.js';
 
@@ -22,6 +25,8 @@ export interface Sample {
   readonly summary: string;
   readonly thresholds: { readonly errorRateMax: number; readonly p95LatencyMs: number };
   readonly gateError?: string;
+  /** With slo.compare: stable, below 100%. */
+  readonly comparison?: SampleComparison;
 }
 
 export interface BakeResult {
@@ -32,6 +37,10 @@ export interface BakeResult {
   readonly breach?: Sample;
   readonly startedAt: string;
   readonly endedAt: string;
+  /** early_promote ended the step before its window: the canary was shown within tolerance. */
+  readonly endedEarly?: boolean;
+  /** The comparison's levels for this step, when it compared. */
+  readonly comparison?: { readonly alphaShare: number; readonly alpha: number; readonly tolerance: number };
 }
 
 export interface BakeOptions {
@@ -40,6 +49,11 @@ export interface BakeOptions {
   readonly onSample?: (sample: Sample) => void;
   /** First pause before asking an unavailable backend again (doubling, at most 4 s); 250 ms by default. */
   readonly retryMinTimeoutMs?: number;
+  /**
+   * The percent of every gate of the release: the comparison splits the release's alpha equally
+   * over those below 100%. Default: this step alone (the whole alpha).
+   */
+  readonly releaseWeights?: readonly number[];
 }
 
 export async function bake(provider: SloProviderBackend, context: SloContext, slo: Slo, clock: Clock, options: BakeOptions = {}): Promise<BakeResult> {
@@ -50,7 +64,12 @@ export async function bake(provider: SloProviderBackend, context: SloContext, sl
   // noise (0.1 min × 60 000) cannot drop or add the last one.
   const lastIndex = Math.floor(Math.round(slo.windowMinutes * 60_000) / intervalMs);
   const samples: Sample[] = [];
-  const finish = (verdict: BakeResult['verdict'], breach?: Sample): BakeResult => ({ verdict, samples, breach, startedAt: started.toISOString(), endedAt: clock.now().toISOString() });
+  // A step's gate starts when the bake does (the rollout has reached the weight): min_window_minutes counts from here.
+  const comparison = startComparison(slo, context.step, options.releaseWeights);
+  const levels = comparison ? { comparison: { alphaShare: comparison.alphaShare, alpha: comparison.alpha, tolerance: comparison.tolerance } } : {};
+  const finish = (verdict: BakeResult['verdict'], breach?: Sample, endedEarly = false): BakeResult => ({
+    verdict, samples, breach, startedAt: started.toISOString(), endedAt: clock.now().toISOString(), ...(endedEarly ? { endedEarly } : {}), ...levels,
+  });
 
   for (let index = 0; index <= lastIndex; index += 1) {
     // Scheduled from the start, not from the previous sample, so slow queries do not stretch the window.
@@ -61,10 +80,14 @@ export async function bake(provider: SloProviderBackend, context: SloContext, sl
     const measurement = await measureWithinPeriod(provider, { ...context, slo }, clock, started.getTime() + (index + 1) * intervalMs, options);
     let judgement = judge(measurement, slo);
     if (index === lastIndex && judgement.verdict === 'no-data' && slo.noData === 'breach') judgement = noDataBreach(measurement, slo, judgement);
-    const sample = toSample(measurement, judgement, at, started, context.step, slo);
+    const compared = comparison?.observe(measurement, (at.getTime() - started.getTime()) / 1000);
+    // The absolute thresholds are guardrails: they trip at once and speak first.
+    if (compared?.verdict === 'breach' && (judgement.verdict === 'within' || judgement.verdict === 'no-data')) judgement = comparisonBreach(compared);
+    const sample = { ...toSample(measurement, judgement, at, started, context.step, slo), ...(compared ? { comparison: compared } : {}) };
     samples.push(sample);
     onSample?.(sample);
     if (sample.verdict === 'breach' || sample.verdict === 'gate-error') return finish('breach', sample);
+    if (compared?.verdict === 'pass-early' && sample.verdict === 'within' && index < lastIndex) return finish('within', undefined, true);
   }
   return finish('within');
 }
@@ -129,6 +152,16 @@ function noDataBreach(measurement: Measurement, slo: Slo, judgement: Judgement):
     verdict: 'breach',
     breaches: [{ metric: 'no_data', value: measurement.requests, threshold: slo.minRequests > 0 ? slo.minRequests : null }],
     summary: `breach: no data at the end of the window and slo.no_data is breach (${judgement.summary})`,
+  };
+}
+
+function comparisonBreach(compared: SampleComparison): Judgement {
+  const decisive = compared.evidence.find((e) => e.metric === compared.decidedBy)!;
+  const words = compared.words[compared.evidence.indexOf(decisive)];
+  return {
+    verdict: 'breach',
+    breaches: [{ metric: decisive.metric === 'error_rate' ? 'error_rate_vs_stable' : 'latency_vs_stable', value: decisive.estimate, threshold: decisive.boundary }],
+    summary: `breach: canary worse than stable beyond tolerance: ${words}`,
   };
 }
 

@@ -4,6 +4,7 @@
 // carries the observed values.
 import { quote } from 'shell-quote';
 import { findProgram, runProgram, type RunResult } from './child-process.js';
+import type { CounterReading } from './compare/counts.js';
 import type { Measurement, SloContext, SloProviderBackend } from './provider.js';
 
 export interface CommandConfig {
@@ -18,7 +19,7 @@ export interface CommandDeps {
   readonly maxOutputBytes?: number;
 }
 
-type Observed = Pick<Measurement, 'errorRate' | 'p95LatencyMs' | 'requests' | 'extra'>;
+type Observed = Pick<Measurement, 'errorRate' | 'p95LatencyMs' | 'requests' | 'extra' | 'counters'>;
 
 const NOTHING: Observed = { errorRate: null, p95LatencyMs: null, requests: null };
 
@@ -119,12 +120,38 @@ export function observedValues(stdout: string): Observed {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return NOTHING;
   const numbers = Object.entries(parsed).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]));
   const { error_rate, p95_latency_ms, requests, ...extra } = Object.fromEntries(numbers);
+  const readings = [...groupReadings('canary', (parsed as Record<string, unknown>).canary), ...groupReadings('stable', (parsed as Record<string, unknown>).stable)];
   return {
     errorRate: error_rate ?? null,
     p95LatencyMs: p95_latency_ms ?? null,
     requests: requests ?? null,
     ...(Object.keys(extra).length > 0 ? { extra } : {}),
+    ...(readings.length > 0 ? { counters: { origin: 'zero', readings } } : {}),
   };
+}
+
+/**
+ * The contract's counts for one group, `{requests, errors, latency_ms_buckets: {"50": …, "+Inf": …}}`,
+ * cumulative since the step started. A group without a numeric `requests` gives nothing (no data);
+ * bounds that are not numbers are left out.
+ */
+function groupReadings(group: 'canary' | 'stable', value: unknown): CounterReading[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  const { requests, errors, latency_ms_buckets: buckets } = value as Record<string, unknown>;
+  if (!isCount(requests)) return [];
+  const readings: CounterReading[] = [{ series: group, group, kind: 'requests', value: requests }];
+  if (isCount(errors)) readings.push({ series: group, group, kind: 'errors', value: errors });
+  if (buckets !== null && typeof buckets === 'object' && !Array.isArray(buckets)) {
+    for (const [le, count] of Object.entries(buckets)) {
+      const leMs = le === '+Inf' ? Infinity : Number(le);
+      if (isCount(count) && !Number.isNaN(leMs) && le.trim() !== '') readings.push({ series: `${group}/${le}`, group, kind: 'bucket', leMs, value: count });
+    }
+  }
+  return readings;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 function lastLine(text: string, prefix: string): string {

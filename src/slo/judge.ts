@@ -6,7 +6,8 @@ import type { Measurement } from './provider.js';
 export type Verdict = 'within' | 'breach' | 'no-data' | 'gate-error';
 
 export interface Breach {
-  readonly metric: 'error_rate' | 'p95_latency_ms' | 'gate_error' | 'no_data';
+  /** `*_vs_stable`: the comparison with stable (slo.compare); value the estimated ratio, threshold its boundary. */
+  readonly metric: 'error_rate' | 'p95_latency_ms' | 'gate_error' | 'no_data' | 'error_rate_vs_stable' | 'latency_vs_stable';
   readonly value: number | null;
   readonly threshold: number | null;
 }

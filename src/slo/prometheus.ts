@@ -1,8 +1,9 @@
 // The Prometheus SLO provider: three instant queries per sample against the HTTP API
 // (`GET /api/v1/query`). Every failure becomes a gate error with what Prometheus said; the
 // prometheus-headers are credentials and never appear in a message or in describe().
+import type { CounterReading } from './compare/counts.js';
 import type { Measurement, SloContext, SloProviderBackend } from './provider.js';
-import { BUILT_IN, renderQuery } from './promql.js';
+import { BUILT_IN, COUNTERS, renderQuery } from './promql.js';
 
 export interface PrometheusConfig {
   readonly url: string;
@@ -24,7 +25,17 @@ interface NamedQuery {
 }
 
 export function prometheusProvider(config: PrometheusConfig, deps: PrometheusDeps = {}): SloProviderBackend {
-  const query = instantQuery(config, deps);
+  const api = apiQuery(config, deps);
+  const query = async (promql: string, name: string, signal?: AbortSignal) => valueOf(await api(promql, name, signal), name, promql);
+  // With slo.compare: stable, the raw counters of both groups, differenced by bake.ts (compare/counts.ts).
+  const counters = async (context: SloContext, signal?: AbortSignal): Promise<Measurement['counters']> => {
+    if (!context.slo.compare || !context.canaryHash || !context.stableHash || context.canaryHash === context.stableHash) return undefined;
+    const [requests, buckets] = await Promise.all([COUNTERS.requests, COUNTERS.buckets].map(async (template) => {
+      const promql = renderQuery(template, context);
+      return seriesOf(await api(promql, 'built-in counter query', signal), promql);
+    }));
+    return { origin: 'first-reading', readings: readingsOf(requests!, buckets!, context) };
+  };
   const named = {
     errorRate: { name: config.errorRateQuery ? 'error-rate-query' : 'built-in error-rate query', template: config.errorRateQuery ?? BUILT_IN.errorRate },
     latency: { name: config.latencyQuery ? 'latency-query' : 'built-in latency query', template: config.latencyQuery ?? BUILT_IN.latencySeconds },
@@ -41,8 +52,8 @@ export function prometheusProvider(config: PrometheusConfig, deps: PrometheusDep
     async measure(context, signal) {
       const run = (q: NamedQuery) => query(renderQuery(q.template, context), q.name, signal);
       try {
-        const [errorRate, latencySeconds, requests] = await Promise.all([run(named.errorRate), run(named.latency), run(named.requests)]);
-        return toMeasurement(errorRate, latencySeconds, requests, context);
+        const [errorRate, latencySeconds, requests, read] = await Promise.all([run(named.errorRate), run(named.latency), run(named.requests), counters(context, signal)]);
+        return { ...toMeasurement(errorRate, latencySeconds, requests, context), ...(read ? { counters: read } : {}) };
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (error instanceof Unavailable) return { errorRate: null, p95LatencyMs: null, requests: null, unavailable: error.message };
@@ -55,6 +66,7 @@ export function prometheusProvider(config: PrometheusConfig, deps: PrometheusDep
         `error rate (${named.errorRate.name}): ${renderQuery(named.errorRate.template, context)}`,
         `p95 latency in seconds (${named.latency.name}): ${renderQuery(named.latency.template, context)}`,
         `requests, for min_requests (${named.requests.name}): ${renderQuery(named.requests.template, context)}`,
+        ...(context.slo.compare ? [`canary vs stable counters (built in): ${renderQuery(COUNTERS.requests, context)} and ${renderQuery(COUNTERS.buckets, context)}`] : []),
       ];
     },
   };
@@ -80,15 +92,15 @@ class Unavailable extends Error {}
 
 const TRANSIENT_STATUS = (status: number) => status === 429 || status >= 500;
 
-/** One instant query → one number, or null for no data (empty vector, NaN, ±Inf). */
-function instantQuery(config: PrometheusConfig, deps: PrometheusDeps) {
+/** One instant query → the `data` of Prometheus' answer. */
+function apiQuery(config: PrometheusConfig, deps: PrometheusDeps) {
   const fetchFn = deps.fetch ?? fetch;
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const where = `Prometheus at ${displayUrl(config.url)}`;
   // A relative URL keeps a path prefix such as https://example.com/prometheus.
   const endpoint = new URL('api/v1/query', `${config.url.replace(/\/+$/, '')}/`);
 
-  return async (promql: string, name: string, signal?: AbortSignal): Promise<number | null> => {
+  return async (promql: string, name: string, signal?: AbortSignal): Promise<ApiBody['data']> => {
     const url = new URL(endpoint);
     url.searchParams.set('query', promql);
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -106,8 +118,40 @@ function instantQuery(config: PrometheusConfig, deps: PrometheusDeps) {
     const body = parseJson(text);
     if (TRANSIENT_STATUS(status)) throw new Unavailable(rejection(where, status, body, text, name, promql));
     if (status < 200 || status > 299 || body?.status !== 'success') throw new Error(rejection(where, status, body, text, name, promql));
-    return valueOf(body.data, name, promql);
+    return body.data;
   };
+}
+
+interface Series {
+  readonly metric: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+function seriesOf(data: ApiBody['data'], promql: string): Series[] {
+  if (data?.resultType !== 'vector' || !Array.isArray(data.result)) throw new Error(`the built-in counter query returned a ${String(data?.resultType)} where an instant vector is needed; query: ${promql}`);
+  return (data.result as Array<{ metric?: Record<string, string>; value?: unknown[] }>).map((s) => ({ metric: s.metric ?? {}, value: Number(s.value?.[1]) }));
+}
+
+// Every series of http_requests_total counts requests, those with a 5xx `status` also errors (the
+// built-in error-rate query's definition); every `le` series of the histogram is one bucket.
+function readingsOf(requests: readonly Series[], buckets: readonly Series[], context: SloContext): CounterReading[] {
+  const groupOf = (metric: Readonly<Record<string, string>>) =>
+    metric.rollouts_pod_template_hash === context.canaryHash ? 'canary' : metric.rollouts_pod_template_hash === context.stableHash ? 'stable' : undefined;
+  const id = (metric: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(metric).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const readings: CounterReading[] = [];
+  for (const { metric, value } of requests) {
+    const group = groupOf(metric);
+    if (!group) continue;
+    readings.push({ series: id(metric), group, kind: 'requests', value });
+    if (/^5\d\d$/.test(metric.status ?? '')) readings.push({ series: id(metric), group, kind: 'errors', value });
+  }
+  for (const { metric, value } of buckets) {
+    const group = groupOf(metric);
+    const le = metric.le === '+Inf' ? Infinity : Number(metric.le);
+    if (!group || Number.isNaN(le)) continue;
+    readings.push({ series: id(metric), group, kind: 'bucket', leMs: le * 1000, value });
+  }
+  return readings;
 }
 
 interface ApiBody {

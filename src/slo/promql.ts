@@ -15,6 +15,16 @@ export const BUILT_IN = {
   requests: `sum(increase(http_requests_total{${CANARY}}[{{window}}]))`,
 } as const;
 
+// slo.compare: stable reads the raw counters of the canary's and the stable pods, every series
+// (pod, status, le) apart, and differences them itself (compare/counts.ts): counter resets and pods
+// coming and going are handled exactly, with none of increase()'s extrapolation.
+const BOTH = 'namespace="{{namespace}}",rollouts_pod_template_hash=~"{{canary_hash_re}}|{{stable_hash_re}}"';
+
+export const COUNTERS = {
+  requests: `http_requests_total{${BOTH}}`,
+  buckets: `http_request_duration_seconds_bucket{${BOTH}}`,
+} as const;
+
 /** Fills `{{placeholder}}`s (spaces inside the braces allowed, as settings.ts accepts them). */
 export function renderQuery(template: string, context: SloContext): string {
   const values: Record<string, string> = {
@@ -22,10 +32,17 @@ export function renderQuery(template: string, context: SloContext): string {
     namespace: labelValue(context.namespace),
     canary_hash: labelValue(context.canaryHash),
     stable_hash: labelValue(context.stableHash),
+    // Internal to COUNTERS (settings.ts refuses it in user templates): a hash as a literal regex.
+    canary_hash_re: labelValue(regexLiteral(context.canaryHash)),
+    stable_hash_re: labelValue(regexLiteral(context.stableHash)),
     window: promDuration(context.slo.windowMinutes),
   };
   // settings.ts rejects unknown placeholders, so anything unmatched here is left as typed.
   return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+function regexLiteral(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -1,6 +1,7 @@
 // One SLO provider interface, one file per backend (prometheus.ts, command.ts), picked by a key in
 // index.ts. A provider only measures; judge.ts decides, bake.ts samples over the window.
 import type { Slo } from '../settings.js';
+import type { CounterReading, Origin } from './compare/counts.js';
 
 /** What a provider needs to know about the step it measures. */
 export interface SloContext {
@@ -30,6 +31,8 @@ export interface Measurement {
    * bake.ts asks again within the sample's period, and only then counts the sample as no data.
    */
   readonly unavailable?: string;
+  /** With slo.compare: stable, the counters of both groups (bake.ts differences them); absent: no data. */
+  readonly counters?: { readonly origin: Origin; readonly readings: readonly CounterReading[] };
   /** Other numeric fields the backend reported, shown in the report. */
   readonly extra?: Readonly<Record<string, number>>;
 }
