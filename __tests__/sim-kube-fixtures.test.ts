@@ -57,7 +57,8 @@ describe('fixture Rollouts', () => {
       const [ro] = sim.addManifests(loadFixture(name), { namespace });
       expect(ro?.status).toMatchObject({ phase: 'Healthy' });
       expect(ro?.status?.stableRS).toBe(ro?.status?.currentPodHash);
-      expect(sim.listReplicaSets(namespace)).toHaveLength(1);
+      const owned = sim.listReplicaSets(namespace).filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === ro?.metadata.uid);
+      expect(owned).toHaveLength(1);
     });
 
     it('sets the image of a workloadRef Deployment when seeding with another image', () => {

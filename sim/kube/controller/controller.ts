@@ -9,6 +9,7 @@ import type { ControllerEvent, Env } from './env.js';
 import { faultTargets, ownerRolloutName, podsFail, type PodFault } from './faults.js';
 import type { ReplicaSet, Rollout } from './model.js';
 import { PodSim } from './pods.js';
+import { syncDeployments } from './deployments.js';
 import { reconcileRollout } from './reconcile.js';
 import { RunRuntime, type AnalysisScript, type ExperimentScript } from './runs.js';
 
@@ -176,6 +177,7 @@ export class RolloutController {
 
   /** One tick: pods and runs first, then one pass per Rollout that is past its reaction delay. */
   tick(): void {
+    syncDeployments(this.#store);
     this.#pods.sync();
     this.#runs.sync();
     if (this.#paused) return;
@@ -191,6 +193,7 @@ export class RolloutController {
   settle(namespace: string, name: string, maxPasses = 50): void {
     for (let i = 0; i < maxPasses; i += 1) {
       const before = this.#store.resourceVersion();
+      syncDeployments(this.#store);
       this.#pods.sync(true);
       this.#pass(namespace, name);
       if (this.#store.resourceVersion() === before) return;

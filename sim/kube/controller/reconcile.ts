@@ -1,9 +1,9 @@
 /** One reconcile pass for one Rollout, in the order of reference §5.1. */
-import { ROLLOUTS } from '../resources.js';
+import { DEPLOYMENTS, ROLLOUTS } from '../resources.js';
 import { INCONCLUSIVE_ANALYSIS, reconcileRuns } from './analysis.js';
 import { editRolloutMetadata, writeRolloutStatus, type Env } from './env.js';
 import { podTemplateHash, stepsHash } from './hash.js';
-import { WORKLOAD_GENERATION, type Rollout } from './model.js';
+import { REVISION, WORKLOAD_GENERATION, type Rollout } from './model.js';
 import { reconcileEphemeralMetadata, syncReplicaSets } from './replicasets.js';
 import { reconcileReplicaSets } from './scaling.js';
 import { invalidStatus, progressStatus, resetStatus } from './status.js';
@@ -51,4 +51,19 @@ export function reconcileRollout(env: Env, namespace: string, name: string): voi
   const halted = !!ro.spec.paused || !!prev.pauseConditions?.some((c) => c.reason === INCONCLUSIVE_ANALYSIS) || runs.pauses.length > 0;
   const scaled = !halted && reconcileReplicaSets(env, ro, prev, sets);
   writeRolloutStatus(env, stored, progressStatus(view, prev, !scaled, runs));
+  scaleDownWorkload(env, ro);
+}
+
+/**
+ * `scaleDown: onsuccess` (rollout/sync.go): once the first revision is Healthy the referenced
+ * Deployment is scaled to 0. `never` (the default, types.go / docs/migrating.md) leaves it alone;
+ * `progressively` is not simulated.
+ */
+function scaleDownWorkload(env: Env, ro: Rollout): void {
+  const ref = ro.spec.workloadRef;
+  if (ref?.scaleDown !== 'onsuccess' || ro.metadata.annotations?.[REVISION] !== '1') return;
+  const now = env.store.find(ROLLOUTS, ro.metadata.namespace, ro.metadata.name) as Rollout | undefined;
+  const dep = env.store.find(DEPLOYMENTS, ro.metadata.namespace, ref.name ?? '');
+  if (now?.status?.phase !== 'Healthy' || !dep || ((dep.spec as { replicas?: number }).replicas ?? 1) === 0) return;
+  env.store.mutate(DEPLOYMENTS, dep.metadata.namespace, dep.metadata.name, (cur) => ({ ...cur, spec: { ...(cur.spec as object), replicas: 0 } }), { actor: 'controller' });
 }
