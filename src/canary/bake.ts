@@ -31,6 +31,7 @@ export async function bakeWatched(ctx: GateContext, gate: Gate, options: { reado
         canaryHash: ctx.canaryHash ?? '', stableHash: ctx.stableHash ?? '', slo: settings.slo,
       }, settings.slo, clock, {
         signal: signal ? AbortSignal.any([signal, watch.signal]) : watch.signal,
+        releaseWeights: ctx.plan.gates.filter((g) => g.kind !== 'pass').map((g) => g.percent),
         onSample: (sample) => {
           samples.push(sample);
           ctx.onSample?.(sample);
