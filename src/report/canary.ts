@@ -5,6 +5,7 @@ import type { Sample } from '../slo/bake.js';
 import { formatValue, type CanaryResult } from '../stages/canary.js';
 import type { RollbackResult } from '../stages/rollback.js';
 import { code, escapeText, table } from './markdown.js';
+import { comparisonSection } from './verdict.js';
 
 const MAX_SAMPLE_ROWS = 200;
 
@@ -30,7 +31,7 @@ export function canarySection(canary: CanaryResult, settings: Settings): string 
       shown.map((s) => [s.at.slice(11, 19), `${s.step}%`, formatValue(s.errorRate), mark(s, 'error_rate'), formatValue(s.p95LatencyMs), mark(s, 'p95_latency_ms'), s.requests ?? '', s.gateError ? `${s.verdict}: ${s.gateError}` : s.verdict]),
     )}`);
   }
-  return parts.join('\n\n');
+  return [...parts, comparisonSection(canary.steps, settings)].filter(Boolean).join('\n\n');
 }
 
 function mark(sample: Sample, metric: string): string {

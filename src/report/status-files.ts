@@ -3,6 +3,7 @@ import type { Settings } from '../settings.js';
 import type { CanaryResult } from '../stages/canary.js';
 import type { CiGateResult } from '../stages/ci-gate.js';
 import type { RollbackResult } from '../stages/rollback.js';
+import { sampleComparisonJson, stepComparisonJson } from './verdict.js';
 
 /** devops/status/ci-green.json: a superset of {sha, runs: [{name, status, conclusion}]}. */
 export function ciGreenJson(settings: Settings, ci: CiGateResult): object {
@@ -67,8 +68,9 @@ export function deployResultJson(settings: Settings, canary: CanaryResult, rollb
     detail: s.detail,
     samples: (s.bake?.samples ?? []).map((x) => ({
       at: x.at, elapsed_seconds: x.elapsedSeconds, error_rate: x.errorRate, p95_latency_ms: x.p95LatencyMs, requests: x.requests,
-      verdict: x.verdict, breaches: x.breaches, ...(x.gateError ? { gate_error: x.gateError } : {}),
+      verdict: x.verdict, breaches: x.breaches, ...(x.gateError ? { gate_error: x.gateError } : {}), ...sampleComparisonJson(x),
     })),
+    ...stepComparisonJson(s.bake),
   }));
   const common = {
     started: canary.startedAt,
