@@ -22,6 +22,8 @@ import { preflightCluster, type ClusterPreflight } from './stages/preflight-clus
 import { preflight, type PreflightResult } from './stages/preflight.js';
 import { rollback, type RollbackResult } from './stages/rollback.js';
 import { takeLock, type HeldLock, type LockResult } from './stages/lock.js';
+import { describeCanary } from './rollouts/ownership.js';
+import { WARNING } from './rollouts/preflight-safety.js';
 import { createTag, type TagResult } from './stages/tag.js';
 
 export type StageName = 'approval' | 'preflight' | 'ci-gate' | 'lock' | 'tag' | 'canary' | 'rollback' | 'incident' | 'changelog' | 'github-release';
@@ -100,6 +102,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     record('preflight', started, preflightReasons.length === 0 ? 'passed' : 'failed',
       preflightReasons.length === 0 ? [...checked.checks, ...cluster.checks].join('; ') : preflightReasons.join('; '));
     if (preflightReasons.length > 0) return done(failed(preflightReasons[0]!.split('\n')[0]!, preflightReasons));
+    for (const check of cluster.checks) if (check.startsWith(WARNING)) log.warning(check.slice(WARNING.length));
 
     started = begin('ci-gate');
     const ci = (results.ci = await ciGate(settings, github, clock, log, signal));
@@ -122,7 +125,8 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       // or this run waited) moved the stable version. Read it again, now that nobody else can.
       const underLock = await preflightCluster(settings, kube, undefined, signal);
       if (underLock.reasons.length > 0) return done(failed(`under the release lock: ${underLock.reasons[0]!.split('\n')[0]!}`, [...underLock.reasons]));
-      cluster = results.cluster = { ...underLock, checks: cluster.checks };
+      const moved = underLock.stableHash !== cluster.stableHash ? [`read again under the release lock: stable is now ${underLock.stableHash}, was ${cluster.stableHash} (a release finished meanwhile)`] : [];
+      cluster = results.cluster = { ...underLock, checks: [...cluster.checks, ...moved] };
     }
 
     started = begin('tag');
@@ -138,6 +142,20 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     const deploymentRecorded = async () => deploymentStarted && (results.deployment = await deploymentStarted);
     const { state } = deployed;
     record('canary', started, state === 'promoted' ? 'passed' : state === 'dry_run' ? 'skipped' : 'failed', canarySummary(deployed));
+
+    if (state === 'not_ours') {
+      // Someone else changed the Rollout mid-release: their canary is never promoted, and not
+      // rolled back either — undoing it is theirs to decide, not this run's.
+      const found = await describeCanary(kube, settings.namespace, settings.service, settings.container).catch(() => undefined);
+      const deployment = await deploymentRecorded();
+      if (deployment) results.deployment = await finishDeployment(settings, github, deployment, 'failure', 'canary replaced by someone else: not promoted', log);
+      const why = deployed.tripped?.detail ?? deployed.steps.at(-1)?.detail ?? state;
+      return done(failed(`Canary not promoted: ${why}${found ? `; the Rollout's canary runs ${found}` : ''}`, [
+        `Canary not promoted: ${why}`,
+        ...(found ? [`The Rollout's canary now runs ${found}, not ${deployed.image}.`] : []),
+        "Not rolled back: the canary is not this run's. Find out who changed the Rollout, and let them finish or undo their change before releasing again.",
+      ]));
+    }
 
     if (state !== 'promoted' && state !== 'dry_run') {
       started = begin('rollback');

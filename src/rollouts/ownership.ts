@@ -51,3 +51,12 @@ export async function verifyOwnCanary(kube: KubePort, namespace: string, rollout
   if (!ours) throw new NotOurCanaryError(found, hash, `this run set ${expected.container ? `container ${expected.container} to ` : ''}${expected.image}`);
   return hash;
 }
+
+/** What the Rollout's canary runs now — "image (pod-template hash h)" — for the failure message. */
+export async function describeCanary(kube: KubePort, namespace: string, name: string, container?: string): Promise<string | undefined> {
+  const rollout = await kube.getRollout(namespace, name);
+  const hash = rollout?.status?.currentPodHash;
+  if (!rollout || !hash) return undefined;
+  const images = templateImages(await ownedReplicaSet(kube, namespace, rollout, hash), container);
+  return `${images.join(', ') || 'an unknown image'} (pod-template hash ${hash})`;
+}

@@ -5,6 +5,7 @@
 import type { KubePort } from '../kube/port.js';
 import { containerImages, templateOwner } from '../rollouts/image.js';
 import { snapshot } from '../rollouts/observe.js';
+import { preflightSafety } from '../rollouts/preflight-safety.js';
 import { compilePlan, describeGate, type Plan } from '../rollouts/plan.js';
 import type { Settings } from '../settings.js';
 import type { SloProviderBackend } from '../slo/provider.js';
@@ -42,6 +43,7 @@ export async function preflightCluster(settings: Settings, kube: KubePort, slo: 
     return fail(`container ${container} not found in the pod template of ${owner.kind} ${owner.name} (containers: ${present.join(', ') || 'none'}): set the container input`);
   }
   checks.push(`container ${container} found in ${owner.kind} ${owner.name}, running ${images.join(', ')}`);
+  const safety = preflightSafety(rollout, owner, settings); if (safety.problems.length > 0) return { ...fail(safety.problems[0]!), reasons: safety.problems }; checks.push(...safety.warnings);
 
   if (!rollout.spec.strategy?.canary) return fail(`Rollout ${service} does not use the canary strategy; release-to-prod drives canary steps only`);
   const compiled = compilePlan(rollout, settings);
