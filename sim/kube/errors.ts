@@ -43,14 +43,35 @@ export function alreadyExists(def: ResourceDef, name: string): ApiError {
   return new ApiError(409, 'AlreadyExists', `${qualifiedName(def)} "${name}" already exists`, details(def, name));
 }
 
-export function conflict(def: ResourceDef, name: string): ApiError {
-  return new ApiError(
-    409,
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualifiedName(def)} "${name}": the object has been modified; ` +
-      'please apply your changes to the latest version and try again',
-    details(def, name),
-  );
+export function conflict(def: ResourceDef, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
+  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedName(def)} "${name}": ${why}`, details(def, name));
+}
+
+/**
+ * A DeleteOptions precondition that does not hold (storage.Preconditions.Check → StorageError
+ * ErrCodeInvalidObj → NewConflict, k8s.io/apiserver/pkg/storage).
+ */
+export function preconditionFailed(def: ResourceDef, namespace: string | undefined, name: string, what: 'UID' | 'ResourceVersion', wanted: string, actual: string): ApiError {
+  const key = `/registry/${def.group && def.crd ? `${def.group}/` : ''}${def.plural}/${namespace ? `${namespace}/` : ''}${name}`;
+  return conflict(def, name, `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: ` +
+    `Precondition failed: ${what} in precondition: ${wanted}, ${what} in object meta: ${actual}`);
+}
+
+/**
+ * A body the decoder refuses on create/update (`<Kind> in version "<v>" cannot be handled as a <Kind>: …`,
+ * e.g. a MicroTime with three fraction digits or, with fieldValidation=Strict, an unknown field).
+ */
+export function cannotDecode(def: ResourceDef, problem: string): ApiError {
+  return badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${problem}`);
+}
+
+/**
+ * A patched object the decoder refuses (jsonPatcher.applyPatchToCurrentObject, handlers/patch.go):
+ * `errors.NewInvalid(schema.GroupKind{}, "", field.Invalid(field.NewPath("patch"), <patched JSON>, <error>))`.
+ */
+export function patchNotDecodable(patched: unknown, problem: string): ApiError {
+  const body = `Invalid value: ${JSON.stringify(JSON.stringify(patched))}: ${problem}`;
+  return new ApiError(422, 'Invalid', ` "" is invalid: patch: ${body}`, { causes: [{ reason: 'FieldValueInvalid', message: body, field: 'patch' }] });
 }
 
 export function invalid(def: ResourceDef, name: string, causes: StatusCause[]): ApiError {
@@ -67,9 +88,16 @@ export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }
 
-/** JSON Patch that decodes but cannot be applied (missing path, failed `test`) is 422, not 400. */
-export function unprocessable(message: string): ApiError {
-  return new ApiError(422, 'Invalid', message);
+/**
+ * JSON Patch that decodes but cannot be applied (missing path, failed `test`): handlers/patch.go
+ * answers `NewGenericServerResponse(422, "", GroupResource{}, "", err.Error(), 0, false)`, which
+ * drops json-patch's own text and says only this (apimachinery errors.go). `why` is kept for
+ * debugging in the simulator's Error, never sent.
+ */
+export function unprocessable(why: string): ApiError {
+  const err = new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+  err.cause = why;
+  return err;
 }
 
 export function unsupportedMediaType(accepted: readonly string[]): ApiError {
@@ -98,7 +126,7 @@ export function gone(message: string): ApiError {
 
 export function injected(code: number, message?: string): ApiError {
   const reasons: Record<number, string> = {
-    409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+    409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 502: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
   };
   return new ApiError(code, reasons[code] ?? 'InternalError', message ?? `injected fault (HTTP ${code})`);
 }

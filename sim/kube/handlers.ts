@@ -1,9 +1,10 @@
 /** The verbs on a resource URL: get, list, watch, create, update, patch, delete. */
-import { ApiError, badRequest, methodNotAllowed, notFoundPath, unsupportedMediaType } from './errors.js';
+import { ApiError, badRequest, cannotDecode, methodNotAllowed, notFoundPath, patchNotDecodable, unsupportedMediaType } from './errors.js';
 import { applyJsonPatch, mergePatch, parseJsonPatch } from './patch.js';
 import { apiVersionOf, type ResourceDef, type Subresource } from './resources.js';
 import type { ResourceTarget } from './routes.js';
 import { fromScale, toScale } from './scale.js';
+import { dropUnknownFields, microTimeProblem, unknownFields } from './schema.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { Store, WriteOptions } from './store.js';
 import { isRecord, type KObject } from './types.js';
@@ -47,6 +48,37 @@ function subresourceOf(def: ResourceDef, sub: string | undefined): Subresource |
 function objectBody(body: unknown): KObject {
   if (!isRecord(body)) throw badRequest('the request body must be a JSON object');
   return body as KObject;
+}
+
+type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** `?fieldValidation=`: Strict fails on unknown fields; Warn (the server's default) and Ignore drop them. */
+function fieldValidation(query: URLSearchParams): FieldValidation {
+  const v = query.get('fieldValidation') ?? 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
+}
+
+const strictError = (fields: string[]): string => `strict decoding error: ${fields.map((f) => `unknown field "${f}"`).join(', ')}`;
+
+/** Decoding a create/update body: MicroTime layout, then unknown fields (400 when Strict, dropped otherwise). */
+function decodeBody(def: ResourceDef, body: unknown, mode: FieldValidation): KObject {
+  const obj = objectBody(body);
+  const micro = microTimeProblem(def, obj);
+  if (micro) throw cannotDecode(def, micro);
+  const unknown = unknownFields(def, obj);
+  if (unknown.length > 0 && mode === 'Strict') throw cannotDecode(def, strictError(unknown));
+  return dropUnknownFields(def, obj);
+}
+
+/** Decoding a patched object: the same checks, answered as handlers/patch.go does (422 on field `patch`). */
+function decodePatched(def: ResourceDef, patched: unknown, mode: FieldValidation): KObject {
+  const obj = objectBody(patched);
+  const micro = microTimeProblem(def, obj);
+  if (micro) throw patchNotDecodable(obj, micro);
+  const unknown = unknownFields(def, obj);
+  if (unknown.length > 0 && mode === 'Strict') throw patchNotDecodable(obj, strictError(unknown));
+  return dropUnknownFields(def, obj);
 }
 
 /** A function that edits the stored object as the patch content type says. */
@@ -100,9 +132,10 @@ function write(store: Store, req: ResourceRequest, name: string, sub: Subresourc
       : (cur: KObject) => fromScale(cur, objectBody(patcher(def, req.contentType, req.body)(toScale(def, cur))));
     return toScale(def, store.mutate(def, namespace, name, edit, { ...opts, subresource: undefined }));
   }
-  if (req.method === 'PUT') return store.update(def, namespace, name, objectBody(req.body), opts);
+  const mode = fieldValidation(req.query);
+  if (req.method === 'PUT') return store.update(def, namespace, name, decodeBody(def, req.body, mode), opts);
   const edit = patcher(def, req.contentType, req.body);
-  return store.mutate(def, namespace, name, (cur) => objectBody(edit(cur)), opts);
+  return store.mutate(def, namespace, name, (cur) => decodePatched(def, edit(cur), mode), opts);
 }
 
 export function handleResource(store: Store, req: ResourceRequest): Reply {
@@ -111,7 +144,7 @@ export function handleResource(store: Store, req: ResourceRequest): Reply {
   if (name === undefined) {
     if (req.method === 'GET') return list(store, req);
     if (req.method === 'POST') {
-      const created = store.create(def, namespace, objectBody(req.body), { dryRun: isDryRun(req.query) });
+      const created = store.create(def, namespace, decodeBody(def, req.body, fieldValidation(req.query)), { dryRun: isDryRun(req.query) });
       return { status: 201, body: created };
     }
     throw methodNotAllowed();
@@ -122,6 +155,12 @@ export function handleResource(store: Store, req: ResourceRequest): Reply {
   }
   const opts: WriteOptions = { dryRun: isDryRun(req.query), subresource: sub };
   if (req.method === 'PUT' || req.method === 'PATCH') return { status: 200, body: write(store, req, name, sub, opts) };
-  if (req.method === 'DELETE' && sub === undefined) return { status: 200, body: store.delete(def, namespace, name, opts) };
+  if (req.method === 'DELETE' && sub === undefined) {
+    const pre = isRecord(req.body) && isRecord(req.body.preconditions) ? req.body.preconditions : undefined;
+    const preconditions = pre
+      ? { ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}), ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}) }
+      : undefined;
+    return { status: 200, body: store.delete(def, namespace, name, { ...opts, ...(preconditions ? { preconditions } : {}) }) };
+  }
   throw methodNotAllowed();
 }

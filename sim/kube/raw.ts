@@ -30,7 +30,8 @@ export function rawRequest(sim: Target, method: string, path: string, opts: RawO
   const headers: Record<string, string> = {
     accept: opts.accept ?? 'application/json',
     ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
-    ...(payload !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
+    // Node's client sends a DELETE body without chunked encoding: say its length, as kubectl does.
+    ...(payload !== undefined ? { 'content-type': opts.contentType ?? 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
   };
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {

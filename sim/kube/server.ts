@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApiError, badRequest, notFoundPath, unauthorized, unsupportedMediaType } from './errors.js';
-import type { Faults } from './faults.js';
+import type { FaultHit, Faults } from './faults.js';
 import { handleResource, isDryRun, isWatch } from './handlers.js';
 import { route } from './routes.js';
 import type { Store } from './store.js';
@@ -106,14 +106,29 @@ export class ApiServer {
       ...(contentType ? { contentType } : {}), ...(text ? { body: parseBody(text) } : {}),
     };
     this.#opts.requests.push(record);
+    let lost: FaultHit | undefined;
     const reply = (status: number, body: unknown): void => {
+      if (lost?.destroy) {
+        record.status = 0; // the client saw the connection drop
+        res.destroy();
+        return;
+      }
+      if (lost) {
+        record.status = lost.error.code;
+        send(res, lost.error.code, lost.error.toStatus());
+        return;
+      }
       record.status = status;
       send(res, status, body);
     };
     try {
       if (req.headers.authorization !== `Bearer ${this.#opts.token}`) throw unauthorized();
       const fault = this.#opts.faults.take(method, url.pathname);
-      if (fault) throw fault;
+      if (fault?.applied) lost = fault;
+      else if (fault?.destroy) {
+        lost = fault;
+        return reply(0, undefined);
+      } else if (fault) throw fault.error;
       if (!target) throw notFoundPath();
       if (target.kind === 'health') return reply(200, 'ok');
       if (target.kind === 'document') return reply(200, target.body);

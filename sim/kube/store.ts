@@ -3,7 +3,7 @@
  * watch events. HTTP handlers and the simulated controller both write through it, so the rules of
  * reference §1 hold for every writer.
  */
-import { alreadyExists, badRequest, conflict, invalid, notFound } from './errors.js';
+import { alreadyExists, badRequest, conflict, invalid, notFound, preconditionFailed } from './errors.js';
 import { NAMESPACES, RESOURCES, apiVersionOf, qualifiedName, type ResourceDef, type Subresource } from './resources.js';
 import type { Matcher } from './selectors.js';
 import { validateObject } from './validation.js';
@@ -36,6 +36,8 @@ export interface WriteOptions {
   readonly actor?: Actor;
   readonly dryRun?: boolean;
   readonly subresource?: Subresource;
+  /** DeleteOptions.preconditions: the object is deleted only if these still hold. */
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
 }
 
 type Listener = (event: StoreEvent) => void;
@@ -133,6 +135,13 @@ export class Store {
 
   delete(def: ResourceDef, namespace: string | undefined, name: string, opts: WriteOptions = {}): KObject {
     const current = this.get(def, namespace, name);
+    const pre = opts.preconditions;
+    if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
+      throw preconditionFailed(def, namespace, name, 'UID', pre.uid, current.metadata.uid ?? '');
+    }
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw preconditionFailed(def, namespace, name, 'ResourceVersion', pre.resourceVersion, current.metadata.resourceVersion ?? '');
+    }
     if (opts.dryRun) return current;
     this.#remove(def, current, opts.actor ?? 'api');
     return current;

@@ -1,6 +1,7 @@
 /** The slice of server-side validation the simulator enforces: names and a few CRD schema types. */
 import type { StatusCause } from './errors.js';
 import { ROLLOUTS, DEPLOYMENTS, REPLICASETS, type ResourceDef } from './resources.js';
+import { schemaCauses } from './schema.js';
 import { isRecord, type KObject } from './types.js';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -48,5 +49,8 @@ export function validateObject(def: ResourceDef, obj: KObject): StatusCause[] {
     }
   }
   if (def === ROLLOUTS) causes.push(...stepCauses(obj));
+  // Argo's CRD schemas (openAPIV3Schema of manifests/crds/*-crd.yaml) for spec and status alike.
+  const seen = new Set(causes.map((c) => c.message));
+  for (const c of schemaCauses(def, obj)) if (!seen.has(c.message)) causes.push(c);
   return causes;
 }

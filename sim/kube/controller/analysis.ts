@@ -224,10 +224,12 @@ function experiment(ctx: PassCtx, out: RunOutcome): void {
 
 function createExperiment(ctx: PassCtx, name: string, hash: string, revision: string, step: Record<string, unknown>): KObject {
   const { env, ro, sets } = ctx;
-  const templates = ((step.templates ?? []) as { name: string; specRef?: string; replicas?: number }[]).map((t) => ({
-    name: t.name, ...(t.replicas !== undefined ? { replicas: t.replicas } : {}),
-    template: clone((t.specRef === 'stable' ? sets.stableRS : sets.newRS)?.spec.template ?? {}),
-  }));
+  const templates = ((step.templates ?? []) as { name: string; specRef?: string; replicas?: number; selector?: unknown }[]).map((t) => {
+    const rs = t.specRef === 'stable' ? sets.stableRS : sets.newRS;
+    // The step's selector, else the ReplicaSet's own (hash label included).
+    const selector = clone(t.selector ?? rs?.spec.selector ?? {});
+    return { name: t.name, ...(t.replicas !== undefined ? { replicas: t.replicas } : {}), selector, template: clone(rs?.spec.template ?? {}) };
+  });
   const ex: KObject = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Experiment',
