@@ -6,13 +6,16 @@ import { worldPerTest } from './per-test-world.js';
 
 const start = worldPerTest();
 
-/** `METHOD path [body]` of each cluster write, for asserting exactly what was sent. */
+/** `METHOD path [body]` of each cluster write, for asserting exactly what was sent (the release lock's Lease apart: lock.test.ts). */
 function kubeWrites(w: World): string[] {
-  return w.kube.writes().map((r: RequestRecord) => `${r.method} ${r.path.replace('/apis/argoproj.io/v1alpha1/namespaces/prod/', '')}${r.method === 'PATCH' ? ` ${JSON.stringify(r.body)}` : ''}`);
+  return w.kube.writes().filter((r: RequestRecord) => !r.path.includes('/leases')).map((r: RequestRecord) => `${r.method} ${r.path.replace('/apis/argoproj.io/v1alpha1/namespaces/prod/', '')}${r.method === 'PATCH' ? ` ${JSON.stringify(r.body)}` : ''}`);
 }
 const image = (w: World) => (w.kube.getRollout('prod', 'checkout-api').spec.template as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image;
 const status = (w: World) => w.kube.getRollout('prod', 'checkout-api').status!;
 const plan = (p: object) => ({ SLO_PLAN: JSON.stringify(p) });
+/** The promote as sent: a JSON Patch to /status, conditional on the step index and canary it judged. */
+const promoteAt = (stepIndex: number, hash: string) =>
+  `PATCH rollouts/checkout-api/status ${JSON.stringify([{ op: 'test', path: '/status/currentStepIndex', value: stepIndex }, { op: 'test', path: '/status/currentPodHash', value: hash }, { op: 'remove', path: '/status/pauseConditions' }])}`;
 
 describe('canary', () => {
   it('releases cleanly 5 → 25 → 100, promoting only at each pause', async () => {
@@ -21,11 +24,7 @@ describe('canary', () => {
     expect(run.code).toBe(0);
     expect(run.outputs.result).toBe('released');
     expect(run.report().split('\n')[0]).toBe('# RELEASED — checkout-api v2.14.0 → prod');
-    expect(kubeWrites(w)).toEqual([
-      'PUT rollouts/checkout-api',
-      'PATCH rollouts/checkout-api/status {"status":{"pauseConditions":null}}',
-      'PATCH rollouts/checkout-api/status {"status":{"pauseConditions":null}}',
-    ]);
+    expect(kubeWrites(w)).toEqual(['PUT rollouts/checkout-api', promoteAt(1, status(w).currentPodHash!), promoteAt(3, status(w).currentPodHash!)]);
     expect(image(w)).toBe(NEW_IMAGE);
     expect(status(w)).toMatchObject({ phase: 'Healthy' });
     expect(status(w).stableRS).toBe(status(w).currentPodHash);
@@ -46,11 +45,8 @@ describe('canary', () => {
     expect(run.outputs['aborted-at-step']).toBe('25');
     expect(run.report().split('\n')[0]).toMatch(/^# ABORTED/);
     const writes = kubeWrites(w);
-    expect(writes.slice(0, 3)).toEqual([
-      'PUT rollouts/checkout-api',
-      'PATCH rollouts/checkout-api/status {"status":{"pauseConditions":null}}',
-      'PATCH rollouts/checkout-api/status {"status":{"abort":true}}',
-    ]);
+    const canaryHash = run.json('devops/status/deploy-result.json').canary_hash as string;
+    expect(writes.slice(0, 3)).toEqual(['PUT rollouts/checkout-api', promoteAt(1, canaryHash), 'PATCH rollouts/checkout-api/status {"status":{"abort":true}}']);
     expect(writes[3]).toMatch(/^PATCH rollouts\/checkout-api \[\{"op":"replace","path":"\/spec\/template"/);
     expect(writes).toHaveLength(4);
     expect(image(w)).toBe(STABLE_IMAGE);
@@ -151,7 +147,7 @@ describe('canary', () => {
     const deploymentImage = () => (w.kube.getDeployment('prod', 'checkout-api').spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image;
     const run = await w.run({}, { env: plan({ 25: { error_rate: 0.05 } }) });
     expect(run.code).toBe(3);
-    const writes = w.kube.writes().map((r: RequestRecord) => `${r.method} ${r.path}`);
+    const writes = w.kube.writes().filter((r: RequestRecord) => !r.path.includes('/leases')).map((r: RequestRecord) => `${r.method} ${r.path}`);
     expect(writes[0]).toBe('PUT /apis/apps/v1/namespaces/prod/deployments/checkout-api');
     expect(writes.at(-1)).toBe('PATCH /apis/apps/v1/namespaces/prod/deployments/checkout-api');
     expect(deploymentImage()).toBe(STABLE_IMAGE);
