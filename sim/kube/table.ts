@@ -2,7 +2,7 @@
  * Server-side printing (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`), which is how
  * `kubectl get` gets its columns; the Rollout columns are the CRD's additionalPrinterColumns.
  */
-import { ANALYSISRUNS, DEPLOYMENTS, EXPERIMENTS, REPLICASETS, ROLLOUTS, type ResourceDef } from './resources.js';
+import { ANALYSISRUNS, DEPLOYMENTS, EXPERIMENTS, LEASES, REPLICASETS, ROLLOUTS, type ResourceDef } from './resources.js';
 import { isRecord, type KObject } from './types.js';
 
 interface Column {
@@ -50,6 +50,8 @@ const COLUMNS = new Map<ResourceDef, Column[]>([
   // additionalPrinterColumns of analysis-run-crd.yaml and experiment-crd.yaml: STATUS = .status.phase.
   [ANALYSISRUNS, [{ name: 'Status', type: 'string', cell: (o) => at(o, 'status.phase') ?? '' }]],
   [EXPERIMENTS, [{ name: 'Status', type: 'string', cell: (o) => at(o, 'status.phase') ?? '' }]],
+  // pkg/printers/internalversion printLease: NAME, HOLDER, AGE.
+  [LEASES, [{ name: 'Holder', type: 'string', cell: (o) => at(o, 'spec.holderIdentity') ?? '' }]],
 ]);
 
 export function wantsTable(accept: string | undefined): boolean {
