@@ -39,7 +39,7 @@ it('renders the sections, lines `title (#N) by @author`, contributors and first-
       '',
       '### ⚠ Breaking changes',
       '',
-      '- feat\\!: drop v1 ([#4](https://github.com/acme/shop/pull/4)) by [@bob](https://github.com/bob)',
+      '- feat!: drop v1 ([#4](https://github.com/acme/shop/pull/4)) by [@bob](https://github.com/bob)',
       '',
       '### Fixes',
       '',
@@ -63,7 +63,7 @@ describe('hostile titles are inert', () => {
   it('no raw HTML', () => {
     const md = renderChanges(withTitle('<img src=x onerror=alert(1)> & <script>alert(1)</script>'), { links });
     expect(md).not.toMatch(/<img|<script/);
-    expect(md).toContain('&lt;img src=x onerror=alert\\(1\\)&gt; &amp; &lt;script&gt;');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;');
   });
 
   it('no @-mentions the author did not mean', () => {
@@ -81,7 +81,8 @@ describe('hostile titles are inert', () => {
 
   it('no javascript: (or any) links, markdown or autolink', () => {
     const md = renderChanges(withTitle('[x](javascript:alert(1)) <javascript:alert(2)> ![i](https://evil/x.png) https://evil.example'), { links });
-    expect(md).not.toMatch(/\[x\]\(|\]\(javascript|<javascript|!\[i\]|https:\/\/evil/);
+    // Brackets escaped (`\[x\](…)` is text, not a link), `<` an entity, the scheme broken by a joiner.
+    expect(md).not.toMatch(/(?<!\\)\[x(?<!\\)\]\(|(?<!\\)\]\(javascript|<javascript|!\[i|https:\/\/evil/);
   });
 
   it('no bidirectional overrides or control characters, no line breaks that start new blocks', () => {

@@ -36,6 +36,20 @@ describe('lease decisions', () => {
     expect(holderIdentity(settings({}, { GITHUB_RUN_ID: '' }).run, undefined, 'host/123')).toBe('local:host/123');
   });
 
+  it('takes the check run the CI gate found when the input was empty', async () => {
+    const kube = new FakeKube();
+    const { result, held: lock } = await takeLock(settings({ 'check-run-id': '' }), { kube, clock: new ManualClock(START), log: log(), checkRunId: 555 });
+    expect(result.identity).toBe(`${RUN}/attempts/2#555`);
+    await lock!.release();
+  });
+
+  it('refuses a lock-wait-minutes that is not a number of minutes', () => {
+    expect(() => settings({ 'lock-wait-minutes': 'soon' })).toThrow(/lock-wait-minutes/);
+    expect(() => settings({ 'lock-wait-minutes': '-1' })).toThrow(/lock-wait-minutes/);
+    expect(settings({ 'lock-wait-minutes': '0.5' }).lockWaitMinutes).toBe(0.5);
+    expect(settings().lockWaitMinutes).toBe(0);
+  });
+
   it('writes MicroTime with exactly six fraction digits', () => {
     expect(microTime(new Date('2026-11-30T10:00:00.123Z'))).toBe('2026-11-30T10:00:00.123000Z');
   });

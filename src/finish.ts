@@ -1,5 +1,6 @@
 // Every path ends here: status files, the report, the job summary, the artifact, the outputs.
 import * as core from '@actions/core';
+import type { Log } from './log.js';
 import { HEADINGS, type Outcome } from './outcome.js';
 import type { ReleaseRun } from './release.js';
 import { reportPaths, safeFileStem } from './report/paths.js';
@@ -15,9 +16,11 @@ export interface Finish {
   readonly run?: ReleaseRun;
   readonly partial: ParseResult['partial'];
   readonly githubWrites: number;
+  /** The neutralising log (runnerLog): nothing printed here is read as a workflow command. */
+  readonly log: Log;
 }
 
-export async function finish({ outcome, startedAt, settings, run, partial, githubWrites }: Finish): Promise<number> {
+export async function finish({ outcome, startedAt, settings, run, partial, githubWrites, log }: Finish): Promise<number> {
   const workspace = partial.workspace;
   const paths = reportPaths(workspace, partial.reportDir, settings?.version.tag ?? partial.version);
   const status: EvidenceFile[] = [];
@@ -42,13 +45,13 @@ export async function finish({ outcome, startedAt, settings, run, partial, githu
   await writeEvidence(workspace, [...status, { path: paths.report, content: report }]);
   const evidence = [paths.report, ...status.map((f) => f.path)];
 
-  await addJobSummary(report, paths.report).catch((error: unknown) => core.warning(`job summary not written: ${String(error)}`));
+  await addJobSummary(report, paths.report).catch((error: unknown) => log.warning(`job summary not written: ${String(error)}`));
   const artifactName = `release-${safeFileStem(settings?.version.tag ?? partial.version)}-attempt-${settings?.run.runAttempt ?? 1}`;
   const uploaded = await uploadEvidence(artifactName, workspace, evidence, settings?.run.artifactsAvailable ?? false).catch(
     (error: unknown) => `artifact upload failed: ${error instanceof Error ? error.message : String(error)}`,
   );
-  if (uploaded.startsWith('artifact upload')) core.notice(uploaded);
-  else core.info(uploaded);
+  if (uploaded.startsWith('artifact upload')) log.notice(uploaded);
+  else log.info(uploaded);
 
   const tag = run?.tag && (run.tag.status === 'created' || run.tag.status === 'kept') ? run.tag.tag : '';
   const outputs: Record<string, string> = {
@@ -60,11 +63,13 @@ export async function finish({ outcome, startedAt, settings, run, partial, githu
     'incident-url': run?.incident?.url ?? '',
     'release-url': run?.githubRelease?.url ?? '',
     changelog: run?.changelog?.markdown ?? '',
+    'exit-code': String(outcome.exitCode),
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 
   const line = `${HEADINGS[outcome.result]}: ${outcome.headline} — report: ${paths.report}`;
-  if (outcome.exitCode === 0) core.info(line);
-  else core.setFailed([line, ...outcome.reasons.map((r) => `  - ${r}`)].join('\n'));
+  // The exit code is main's to set (process.exitCode); the failure is an error annotation.
+  if (outcome.exitCode === 0) log.info(line);
+  else log.error([line, ...outcome.reasons.map((r) => `  - ${r}`)].join('\n'));
   return outcome.exitCode;
 }

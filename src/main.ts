@@ -11,20 +11,23 @@ import { failed, invalid, type Outcome } from './outcome.js';
 import { errorMessage } from './errors.js';
 import { release, type ReleaseRun } from './release.js';
 import { finish } from './finish.js';
+import { inertLog, runnerLog } from './log.js';
 import { parseSettings } from './settings.js';
 
 async function main(): Promise<number> {
   const startedAt = systemClock.now();
   const parsed = parseSettings((name) => core.getInput(name), process.env);
   for (const secret of parsed.secrets) for (const line of [secret, ...secret.split('\n')]) if (line.trim()) core.setSecret(line.trim());
+  // Every message goes through this log: text from elsewhere is never read as a workflow command.
+  const log = runnerLog(core, parsed.secrets);
   if (!parsed.settings) {
-    return finish({ outcome: invalid(parsed.errors), startedAt, partial: parsed.partial, githubWrites: 0 });
+    return finish({ outcome: invalid(parsed.errors), startedAt, partial: parsed.partial, githubWrites: 0, log });
   }
   const settings = parsed.settings;
   // Cancelling a run sends SIGINT, then SIGTERM: stop waiting and still write the report.
   const cancel = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cancel.abort(new Error(`received ${signal}`)));
-  const octokit = createOctokit(settings.githubToken, settings.run, core);
+  const octokit = createOctokit(settings.githubToken, settings.run, log);
   const github = gitHubPort(octokit, settings.run);
   const reportPath = reportPaths(settings.run.workspace, settings.reportDir, settings.version.tag).report;
   let run: ReleaseRun | undefined;
@@ -35,15 +38,16 @@ async function main(): Promise<number> {
       return kubePort(loadKubeConfig(settings.kubeconfig, settings.kubeContext));
     });
     const slo = createSloProvider(settings.sloProvider);
-    run = await release(settings, { github, changelog: changelogPort(octokit, settings.run), kube, slo, clock: systemClock, log: core, signal: cancel.signal, reportPath });
+    run = await release(settings, { github, changelog: changelogPort(octokit, settings.run), kube, slo, clock: systemClock, log, signal: cancel.signal, reportPath });
     outcome = run.outcome;
   } catch (error) {
     outcome = failed(errorMessage(error), [errorMessage(error)]);
   }
-  return finish({ outcome, startedAt, settings, run, partial: parsed.partial, githubWrites: github.writes });
+  return finish({ outcome, startedAt, settings, run, partial: parsed.partial, githubWrites: github.writes, log });
 }
 
 process.exitCode = await main().catch((error: unknown) => {
-  core.setFailed(`release-to-prod failed unexpectedly: ${errorMessage(error)}`);
+  core.setFailed(inertLog(`release-to-prod failed unexpectedly: ${errorMessage(error)}`));
+  core.setOutput('exit-code', '1');
   return 1;
 });

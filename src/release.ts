@@ -115,7 +115,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     // The last moment a cancelled run can stop without having written anything.
     signal?.throwIfAborted();
     started = begin('lock');
-    const locked = await takeLock(settings, { kube, clock, log, signal });
+    const locked = await takeLock(settings, { kube, clock, log, signal, checkRunId: ci.own.kind === 'id' ? ci.own.id : undefined });
     results.lock = locked.result;
     lock = locked.held;
     record('lock', started, locked.result.status === 'taken' ? 'passed' : locked.result.status === 'skipped' ? 'skipped' : 'failed', locked.result.detail);

@@ -100,7 +100,7 @@ describe('changelog of a range', () => {
         '',
         '### ⚠ Breaking changes',
         '',
-        `- feat\\(api\\)\\!: drop the v1 endpoints ${pr(seeded.breaking)} by ${person('carol')}`,
+        `- feat(api)!: drop the v1 endpoints ${pr(seeded.breaking)} by ${person('carol')}`,
         '',
         '### Features',
         '',
@@ -117,7 +117,7 @@ describe('changelog of a range', () => {
         '',
         '### Commits without a pull request',
         '',
-        `- ${commit(seeded.hotfixSha)} fix: hotfix for 2.13 \\(#\u200d${seeded.hotfix}\\) — ${person('carol')} (merged as [#${seeded.hotfix}](${WEB}/pull/${seeded.hotfix}) into release/2.13)`,
+        `- ${commit(seeded.hotfixSha)} fix: hotfix for 2.13 (#\u200d${seeded.hotfix}) — ${person('carol')} (merged as [#${seeded.hotfix}](${WEB}/pull/${seeded.hotfix}) into release/2.13)`,
         `- ${commit(seeded.backMerge)} Merge branch release/2.13 into main — ${person('alice')}`,
         `- ${commit(seeded.direct)} chore: bump base image — ${person('grace')}`,
         '',
@@ -182,7 +182,7 @@ describe('changelog of a range', () => {
       const line = text.split('\n').find((l) => l.includes(`[#${number}](${WEB}/pull/${number})`));
       expect([where, line]).toEqual([where, expect.any(String)]);
       // No HTML, no mention, no javascript: link …
-      expect([where, /<img/i.test(text), text.includes('@everyone'), /javascript:/i.test(text), /\]\(javascript/i.test(text)]).toEqual([where, false, false, false, false]);
+      expect([where, /<img/i.test(text), text.includes('@everyone'), /javascript:/i.test(text), /(?<!\\)\]\(javascript/i.test(text)]).toEqual([where, false, false, false, false]);
       // … and still the title a reader can read.
       expect([where, readable(line!)]).toEqual([where, expect.stringContaining(title)]);
     }

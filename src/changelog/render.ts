@@ -51,9 +51,9 @@ export function webLinks(run: Pick<RunContext, 'serverUrl' | 'owner' | 'repo'>):
   };
 }
 
-/** Drops control and bidirectional-override characters (misleading "Trojan Source" text), then makes the rest inert. */
+/** Text someone else wrote (`inert` also drops controls and bidi overrides: "Trojan Source"). */
 export function text(value: string): string {
-  return inert(value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ''));
+  return inert(value);
 }
 
 const PERSON: Readonly<Record<MentionStyle, (login: string, links: Links) => string>> = {

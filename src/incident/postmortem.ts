@@ -6,7 +6,7 @@ import type { Settings } from '../settings.js';
 import { personLink, text, webLinks } from '../changelog/render.js';
 import type { SuspectChange } from '../changelog/suspects.js';
 import { worst } from '../report/canary.js';
-import { code, escapeText, table } from '../report/markdown.js';
+import { code, escapeText, raw, table } from '../report/markdown.js';
 
 export type { SuspectChange };
 const MAX_SAMPLE_EVENTS = 120;
@@ -85,8 +85,8 @@ function suspectsSection(suspects: PostmortemFacts['suspects'], links: ReturnTyp
   const intro = suspects.from ? `Changes between ${code(suspects.from)} and this release:` : 'Changes in this release (first release: all history):';
   if (suspects.changes.length === 0) return `${intro} none found.`;
   return `${intro}\n\n${table(['Change', 'Title', 'Author'], suspects.changes.map((c) => [
-    c.number !== undefined ? (c.url ? `[#${c.number}](${c.url})` : `#${c.number}`) : code((c.sha ?? '').slice(0, 7)),
-    { markdown: text(c.title) },
+    c.number !== undefined ? (c.url ? raw(`[#${c.number}](${c.url})`) : `#${c.number}`) : code((c.sha ?? '').slice(0, 7)),
+    c.title,
     // A link, not a mention: opening the incident should not page every author of the release.
     { markdown: c.login ? personLink(c.login, links) : text(c.author) },
   ]))}`;

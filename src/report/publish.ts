@@ -2,15 +2,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
+import { code } from './markdown.js';
+import { fitSummary } from './summary.js';
 
 export interface EvidenceFile {
   /** Workspace-relative path. */
   readonly path: string;
   readonly content: string;
 }
-
-// GitHub rejects a step summary over 1024 KiB; leave room for what other steps append.
-const SUMMARY_LIMIT = 1000 * 1024;
 
 export async function writeEvidence(workspace: string, files: readonly EvidenceFile[]): Promise<void> {
   for (const file of files) {
@@ -22,9 +21,7 @@ export async function writeEvidence(workspace: string, files: readonly EvidenceF
 
 export async function addJobSummary(markdown: string, reportPath: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const body = Buffer.byteLength(markdown) > SUMMARY_LIMIT
-    ? `${markdown.slice(0, SUMMARY_LIMIT / 2)}\n\n_The report is longer than a job summary may be: the whole of it is ${reportPath} in the artifact._\n`
-    : markdown;
+  const body = fitSummary(markdown, `_The report is longer than a job summary may be (1 MiB): the whole of it is ${code(reportPath)} in the artifact._`);
   await core.summary.addRaw(body, true).write();
 }
 

@@ -5,7 +5,8 @@ import type { ReleaseRun } from '../release.js';
 import type { Settings } from '../settings.js';
 import type { CiGateResult } from '../stages/ci-gate.js';
 import { canarySection, rollbackSection, timelineSection } from './canary.js';
-import { cell, code, escapeText, table } from './markdown.js';
+import { personLink, webLinks } from '../changelog/render.js';
+import { code, codeBlock, inert, raw, table } from './markdown.js';
 
 export interface ReportInput {
   readonly outcome: Outcome;
@@ -28,15 +29,15 @@ export function renderReport(input: ReportInput): string {
   const environment = settings?.environment ?? input.raw.environment;
   const title = [HEADINGS[outcome.result], '—', service || '(no service)', version || '(no version)', '→', environment || '(no environment)'].join(' ');
   const sections = [
-    `# ${escapeText(title)}`,
-    `> ${escapeText(outcome.headline)}`,
+    `# ${inert(title)}`,
+    `> ${inert(outcome.headline)}`,
     summaryTable(input),
     reasons(input),
     run ? stagesTable(run) : '',
     run?.approval && run.approval.status !== 'skipped' ? approvalSection(run) : '',
     run?.preflight ? preflightSection(run) : '',
     run?.ci ? ciSection(run.ci, settings!) : '',
-    run?.tag ? `## Tag\n${escapeText(run.tag.detail)}` : '',
+    run?.tag ? `## Tag\n${inert(run.tag.detail)}` : '',
     run?.canary ? canarySection(run.canary, settings!) : '',
     run?.rollback ? rollbackSection(run.rollback) : '',
     run?.incident ? `## Incident\n[${run.incident.id}](${run.incident.url}) ${run.incident.reused ? '(already open for this release: this run added a comment)' : 'opened'}; postmortem skeleton ${code(run.incident.file.path)}.` : '',
@@ -49,8 +50,8 @@ export function renderReport(input: ReportInput): string {
   return `${sections.filter(Boolean).join('\n\n')}\n`;
 }
 
-function summaryTable({ settings, raw, startedAt, finishedAt, githubWrites, run: release }: ReportInput): string {
-  const rows: [string, string][] = [];
+function summaryTable({ settings, raw: given, startedAt, finishedAt, githubWrites, run: release }: ReportInput): string {
+  const rows: [string, Parameters<typeof table>[1][number][number]][] = [];
   if (settings) {
     const { run } = settings;
     rows.push(
@@ -61,12 +62,13 @@ function summaryTable({ settings, raw, startedAt, finishedAt, githubWrites, run:
       ['Image', code(settings.digest ? `${settings.image}@${settings.digest}` : `${settings.image} (no digest: dry run)`)],
       ['Canary steps', canaryStepsText(settings.canarySteps, release?.cluster?.plan)],
       ['SLO', `error rate ≤ ${settings.slo.errorRateMax}, p95 ≤ ${settings.slo.p95LatencyMs} ms, window ${settings.slo.windowMinutes} min, sample every ${settings.slo.intervalSeconds} s (provider: ${settings.sloProvider.kind})`],
-      ['Workflow run', run.runUrl ? `[${run.runId}${run.runAttempt > 1 ? ` attempt ${run.runAttempt}` : ''}](${run.runUrl})` : 'none (run outside GitHub Actions)'],
-      ['Triggered by', `${run.actor ? `@${cell(run.actor)}` : 'unknown'}${run.eventName ? ` (${cell(run.eventName)})` : ''}`],
+      ['Workflow run', run.runUrl ? raw(`[${run.runId}${run.runAttempt > 1 ? ` attempt ${run.runAttempt}` : ''}](${run.runUrl})`) : 'none (run outside GitHub Actions)'],
+      // A link to the profile, never a mention: the summary must not notify whoever started the run.
+      ['Triggered by', raw(`${run.actor ? personLink(run.actor, webLinks(run)) : 'unknown'}${run.eventName ? ` (${inert(run.eventName)})` : ''}`)],
       ['Dry run', settings.dryRun ? 'yes: no tag, no cluster write, no issue, no release' : 'no'],
     );
   } else {
-    rows.push(['Service', cell(raw.service || '—')], ['Version', cell(raw.version || '—')], ['Commit', cell(raw.sha || '—')], ['Environment', cell(raw.environment || '—')]);
+    rows.push(['Service', given.service || '—'], ['Version', given.version || '—'], ['Commit', given.sha || '—'], ['Environment', given.environment || '—']);
   }
   rows.push(
     ['Started', startedAt.toISOString()],
@@ -79,7 +81,7 @@ function summaryTable({ settings, raw, startedAt, finishedAt, githubWrites, run:
 function reasons({ outcome, settings }: ReportInput): string {
   if (outcome.reasons.length === 0) return '';
   const heading = outcome.result === 'blocked' ? 'Blocked' : outcome.result === 'aborted' ? 'Aborted' : 'Failed';
-  const lines = outcome.reasons.map((r) => `- ${escapeText(r)}`);
+  const lines = outcome.reasons.map((r) => `- ${inert(r)}`);
   if (!settings) lines.push('', 'The inputs did not validate, so nothing was sent to GitHub or the cluster. Fix every input above and run again.');
   return `## ${heading}\n${lines.join('\n')}`;
 }
@@ -101,7 +103,7 @@ function ciSection(ci: CiGateResult, settings: Settings): string {
   ];
   const lines = [
     `## CI gate: ${ci.status === 'green' ? 'green' : 'not green'}`,
-    `Own check run: ${escapeText(ci.own.kind === 'id' ? `${ci.own.id}, ${ci.own.source}` : ci.own.source)}. ` +
+    `Own check run: ${inert(ci.own.kind === 'id' ? `${ci.own.id}, ${ci.own.source}` : ci.own.source)}. ` +
       `Polls: ${ci.polls}, waited ${ci.waitedSeconds} s of ${settings.ciWaitMinutes} min.`,
     rows.length > 0 ? table(['Check', 'Kind', 'State', 'Verdict', 'Note'], rows) : '_No check runs or commit statuses on this commit._',
   ];
@@ -112,13 +114,13 @@ function ciSection(ci: CiGateResult, settings: Settings): string {
 function preflightSection(run: ReleaseRun): string {
   const lines = [...run.preflight!.checks, ...(run.cluster?.checks ?? []), ...run.preflight!.reasons, ...(run.cluster?.reasons ?? [])];
   // A steps block to paste stays a code block.
-  return `## Preflight\n${lines.map((l) => (l.includes('\n') ? `- ${escapeText(l.split('\n')[0]!)}\n\n\`\`\`yaml\n${l.split('\n').slice(1).join('\n')}\n\`\`\`` : `- ${escapeText(l)}`)).join('\n')}`;
+  return `## Preflight\n${lines.map((l) => (l.includes('\n') ? `- ${inert(l.split('\n')[0]!)}\n\n${codeBlock(l.split('\n').slice(1).join('\n'), 'yaml')}` : `- ${inert(l)}`)).join('\n')}`;
 }
 
 function deploymentLine(run: ReleaseRun): string {
   const d = run.deployment!;
-  if (d.id === undefined) return `## GitHub deployment\nnot recorded: ${escapeText(d.problems.join('; '))}`;
-  return `## GitHub deployment\n${d.created ? 'created' : 'the one GitHub made for this job'} (id ${d.id}), statuses ${d.statuses.join(' → ')}${d.problems.length > 0 ? `; problems: ${escapeText(d.problems.join('; '))}` : ''}`;
+  if (d.id === undefined) return `## GitHub deployment\nnot recorded: ${inert(d.problems.join('; '))}`;
+  return `## GitHub deployment\n${d.created ? 'created' : 'the one GitHub made for this job'} (id ${d.id}), statuses ${d.statuses.join(' → ')}${d.problems.length > 0 ? `; problems: ${inert(d.problems.join('; '))}` : ''}`;
 }
 
 function evidence({ files }: ReportInput): string {

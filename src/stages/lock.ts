@@ -34,6 +34,8 @@ export interface LockPorts {
   readonly pollMs?: number;
   /** Stands in for the run URL outside Actions. */
   readonly local?: string;
+  /** This job's check run as the CI gate identified it, when the check-run-id input was empty. */
+  readonly checkRunId?: number;
 }
 
 const MAX_RETRIES = 5;
@@ -42,7 +44,7 @@ export async function takeLock(settings: Settings, ports: LockPorts): Promise<{ 
   const { kube, clock, log, signal, pollMs = 5_000 } = ports;
   const { namespace, service } = settings;
   const name = leaseName(service);
-  const me = holderIdentity(settings.run, settings.checkRunId, ports.local ?? `${hostname()}/${process.pid}`);
+  const me = holderIdentity(settings.run, settings.checkRunId ?? ports.checkRunId, ports.local ?? `${hostname()}/${process.pid}`);
   const started = clock.now().getTime();
   const deadline = started + settings.lockWaitMinutes * 60_000;
   const result = (status: LockResult['status'], detail: string, holder?: string): LockResult => ({
