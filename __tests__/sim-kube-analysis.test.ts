@@ -173,3 +173,21 @@ describe('AnalysisRuns and Experiments', () => {
     expect(progressing(ro)).toBe('Rollout aborted update to revision 2: Experiment analysis phase is error/failed: Metric "success-rate" assessed Failed due to failed (2) > failureLimit (1)');
   });
 });
+
+describe('progress deadline during a long analysis step', () => {
+  it('is not checked while an analysis step holds the rollout (isIndefiniteStep, rollout/sync.go)', async () => {
+    const sim = await SimKube.start({ podReadyMs: 10 });
+    try {
+      sim.controller.analysisMs = 3_600_000;
+      sim.addManifests(loadFixture('analysis-inline'), { namespace: NS });
+      await new RolloutsPlugin(sim.kubeconfig()).setImage(NS, 'analysis-inline', 'analysis-inline', 'ghcr.io/acme/analysis-inline:v2');
+      await sim.waitForRollout(NS, 'analysis-inline', (ro) => ro.status?.canary?.currentStepAnalysisRunStatus?.status === 'Running');
+      sim.advance(20 * 60_000); // twice the default progressDeadlineSeconds
+      sim.controller.tick();
+      sim.controller.tick();
+      expect(sim.getRollout(NS, 'analysis-inline').status).toMatchObject({ phase: 'Progressing', currentStepIndex: 1 });
+    } finally {
+      await sim.stop();
+    }
+  });
+});

@@ -10,3 +10,10 @@ export type { FaultSpec } from './faults.js';
 export type { RequestRecord } from './server.js';
 export type { WriteRecord, StoreEvent } from './store.js';
 export type { KObject, SimClock, Actor } from './types.js';
+export type { AnalysisScript, ExperimentScript, MetricScript, RunPhase } from './controller/runs.js';
+export { EPHEMERAL_METADATA } from './controller/ephemeral.js';
+export type { ManifestOptions } from './seed.js';
+export {
+  FIXTURES, SURVEY, fixturePath, fixtureRollout, loadFixture,
+  type Expected as FixtureExpected, type Fixture, type Problem as FixtureProblem, type RefusalReason,
+} from './fixtures/rollouts/index.js';

@@ -45,9 +45,10 @@ function isPaused(ro: Rollout, s: RolloutStatus): boolean {
   return !!ro.spec.paused || (s.pauseConditions?.length ?? 0) > 0;
 }
 
-function atPauseStep(ro: Rollout, s: RolloutStatus): boolean {
+/** `isIndefiniteStep` (rollout/sync.go): no progress deadline at a pause, analysis or experiment step (§5.6). */
+function atWaitingStep(ro: Rollout, s: RolloutStatus): boolean {
   const step = stepsOf(ro)[s.currentStepIndex ?? 0];
-  return step?.pause !== undefined;
+  return step?.pause !== undefined || step?.analysis !== undefined || step?.experiment !== undefined;
 }
 
 function isComplete(ro: Rollout, s: RolloutStatus, newRS: ReplicaSet): boolean {
@@ -78,7 +79,7 @@ function progressing(inp: ConditionInputs): { draft: Draft; touch: boolean } {
   const timedOut = draft('False', 'ProgressDeadlineExceeded', `ReplicaSet "${name}" has timed out progressing.`);
   if (before?.reason === 'ProgressDeadlineExceeded') return { draft: timedOut, touch: false };
   const deadlineMs = (ro.spec.progressDeadlineSeconds ?? 600) * 1000;
-  const checkable = !atPauseStep(ro, next) && !inp.oldPending && before !== undefined && before.reason !== 'NewReplicaSetAvailable';
+  const checkable = !atWaitingStep(ro, next) && !inp.oldPending && before !== undefined && before.reason !== 'NewReplicaSetAvailable';
   if (checkable && now - Date.parse(before.lastUpdateTime) > deadlineMs) return { draft: timedOut, touch: false };
   if (before && before.reason !== 'NewReplicaSetAvailable') return { draft: before, touch: false };
   return { draft: draft('True', 'ReplicaSetUpdated', `ReplicaSet "${name}" is progressing.`), touch: true };
