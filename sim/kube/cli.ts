@@ -1,12 +1,14 @@
 /**
  * Start the simulator by hand:
  *   npm exec -- tsx sim/kube/cli.ts [--seed prod/checkout-api=ghcr.io/acme/checkout-api:v1[,traffic][,workloadRef]]…
+ *     [--fixture analysis-inline[@namespace]]… (a fixture Rollout of fixtures/rollouts, namespace default `default`)
  *     [--kubeconfig .demo/simkube.kubeconfig] [--port 0] [--token T] [--http] [--tick 20] [--pod-ready 30]
  * Prints the URL and writes a kubeconfig for kubectl and the action; Ctrl-C stops it.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadFixture } from './fixtures/rollouts/index.js';
 import type { RolloutSeed } from './seed.js';
 import { SimKube } from './sim.js';
 
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       seed: { type: 'string', multiple: true, default: [] },
+      fixture: { type: 'string', multiple: true, default: [] },
       kubeconfig: { type: 'string', default: '.demo/simkube.kubeconfig' },
       port: { type: 'string', default: '0' },
       token: { type: 'string' },
@@ -37,6 +40,10 @@ async function main(): Promise<void> {
     tickMs: Number(values.tick), podReadyMs: Number(values['pod-ready']),
   });
   for (const seed of values.seed ?? []) sim.addRollout(parseSeed(seed));
+  for (const spec of values.fixture ?? []) {
+    const [name, namespace] = spec.split('@');
+    sim.addManifests(loadFixture(name ?? ''), { namespace: namespace || 'default' });
+  }
   const path = resolve(values.kubeconfig ?? '.demo/simkube.kubeconfig');
   await mkdir(dirname(path), { recursive: true });
   await sim.writeKubeconfig(path);
