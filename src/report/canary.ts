@@ -4,24 +4,71 @@ import type { Settings } from '../settings.js';
 import type { Sample } from '../slo/bake.js';
 import { formatValue, type CanaryResult } from '../stages/canary.js';
 import type { RollbackResult } from '../stages/rollback.js';
-import { code, escapeText, table } from './markdown.js';
+import { formatShare } from '../canary/share.js';
+import { describeGate } from '../rollouts/plan.js';
+import { code, inert, table } from './markdown.js';
 import { comparisonSection } from './verdict.js';
 
 const MAX_SAMPLE_ROWS = 200;
+
+const GATE_WORDS: Readonly<Record<string, string>> = {
+  pause: 'pause {} (we promote)',
+  'timed-pause': 'timed pause (the controller advances)',
+  analysis: 'analysis / experiment (it decides)',
+  pass: 'pause without canary traffic',
+  full: 'full promotion',
+};
+
+/** The plan the canary ran: its gates, what the controller did by itself, and notes. */
+function planSection(canary: CanaryResult): string {
+  const plan = canary.plan;
+  if (!plan) return '';
+  const lines = [
+    ...plan.gates.map((g) => `- ${inert(describeGate(g))}`),
+    ...plan.notes.map((n) => `- ${inert(n)}`),
+    ...plan.recorded.map((r) => `- ${inert(r.what)}`),
+  ];
+  return `### Plan (from the Rollout's ${plan.stepCount} step${plan.stepCount === 1 ? '' : 's'}${plan.trafficRouted ? ', traffic routing' : ', no traffic routing: shares are replica ratios'}${plan.maxTrafficWeight !== 100 ? `, maxTrafficWeight ${plan.maxTrafficWeight}` : ''})\n${lines.join('\n')}`;
+}
+
+/** Each AnalysisRun and Experiment the controller ran for this canary, with its metrics. */
+function analysisSection(canary: CanaryResult): string {
+  const seen = new Map<string, NonNullable<CanaryResult['steps'][number]['analysis']>[number]>();
+  for (const a of canary.steps.flatMap((s) => s.analysis ?? [])) seen.set(`${a.kind}/${a.name}`, a);
+  if (seen.size === 0) return '';
+  const rows = [...seen.values()].flatMap((a) => (a.metrics.length > 0 ? a.metrics : [undefined]).map((m) => [
+    { markdown: code(a.name) }, `${a.kind}, ${a.type === 'Background' ? 'background' : a.stepIndex !== undefined ? `step ${a.stepIndex + 1}` : a.type}`, a.phase,
+    m?.name ?? '—', m?.phase ?? '—', m?.counts ?? '—', m?.lastValue ?? '—', m?.message ?? a.message ?? '',
+  ]));
+  return `### Analysis\n${table(['Run', 'Kind', 'Phase', 'Metric', 'Metric phase', 'Measurements', 'Last value', 'Message'], rows)}`;
+}
 
 export function canarySection(canary: CanaryResult, settings: Settings): string {
   const parts = [`## Canary: ${canary.state.replace(/_/g, ' ')}`];
   parts.push(`Image ${code(canary.image)}; canary pods ${code(canary.canaryHash ?? '—')}, stable ${code(canary.stableHash ?? '—')}.`);
   if (canary.tripped) {
     const t = canary.tripped;
-    parts.push(`**Tripped at ${t.weight}%** (${t.at}): ${escapeText(t.detail)}.`);
+    parts.push(`**Tripped at ${t.weight}%** (${t.at}): ${inert(t.detail)}.`);
   }
   if (canary.steps.length > 0) {
-    parts.push(table(['Step', 'Reached after (s)', 'Samples', 'Max error rate', 'Max p95 (ms)', 'Result'], canary.steps.map((s) => {
+    parts.push(table(['Step', 'Real share', 'Held by', 'Reached after (s)', 'Samples', 'Max error rate', 'Max p95 (ms)', 'How it was passed'], canary.steps.map((s) => {
       const samples = s.bake?.samples ?? [];
-      return [`${s.weight}%`, s.waitSeconds.toFixed(1), samples.length, formatValue(worst(samples.map((x) => x.errorRate))), formatValue(worst(samples.map((x) => x.p95LatencyMs))), `${s.outcome}: ${s.detail}`];
+      return [
+        `${s.weight}%${s.setWeight !== undefined ? ` (setWeight ${s.setWeight})` : ''}`,
+        s.share !== undefined ? `${formatShare(s.share)}${s.shareSource ? ` (${s.shareSource})` : ''}` : '—',
+        GATE_WORDS[s.gate] ?? s.gate,
+        s.waitSeconds.toFixed(1),
+        `${samples.length}${s.shortened ? ' (shortened: the controller moved on)' : ''}`,
+        formatValue(worst(samples.map((x) => x.errorRate))),
+        formatValue(worst(samples.map((x) => x.p95LatencyMs))),
+        s.outcome === 'passed' ? s.passedBy ?? s.detail : `${s.outcome}: ${s.detail}`,
+      ];
     })));
   }
+  const plan = planSection(canary);
+  if (plan) parts.push(plan);
+  const analysis = analysisSection(canary);
+  if (analysis) parts.push(analysis);
   const samples = canary.steps.flatMap((s) => s.bake?.samples ?? []);
   if (samples.length > 0) {
     parts.push(chart(samples, canary, settings));
@@ -67,12 +114,12 @@ function chart(samples: readonly Sample[], canary: CanaryResult, settings: Setti
 export function rollbackSection(rollback: RollbackResult): string {
   return [
     `## Rollback: ${rollback.status === 'rolled-back' ? 'complete' : 'FAILED'}`,
-    `${rollback.mode === 'abort+undo' ? 'Abort, then undo to the stable ReplicaSet' : 'Undo after full promotion, then promoteFull'} — ${escapeText(rollback.detail)} (${rollback.seconds.toFixed(1)} s).`,
+    `${rollback.mode === 'abort+undo' ? 'Abort, then undo to the stable ReplicaSet' : 'Undo after full promotion, then promoteFull'} — ${inert(rollback.detail)} (${rollback.seconds.toFixed(1)} s).`,
   ].join('\n\n');
 }
 
 export function timelineSection(canary: CanaryResult | undefined, rollback: RollbackResult | undefined): string {
   const events = [...(canary?.timeline ?? []), ...(rollback?.timeline ?? [])];
   if (events.length === 0) return '';
-  return `## Timeline (UTC)\n${events.map((e) => `- ${e.at.slice(11, 23)} ${escapeText(e.what)}`).join('\n')}`;
+  return `## Timeline (UTC)\n${events.map((e) => `- ${e.at.slice(11, 23)} ${inert(e.what)}`).join('\n')}`;
 }

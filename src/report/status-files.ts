@@ -1,5 +1,6 @@
 // The machine-readable evidence (contract: Files), shaped from the stage results.
 import type { Settings } from '../settings.js';
+import type { Plan } from '../rollouts/plan.js';
 import type { CanaryResult } from '../stages/canary.js';
 import type { CiGateResult } from '../stages/ci-gate.js';
 import type { RollbackResult } from '../stages/rollback.js';
@@ -66,6 +67,17 @@ export function deployResultJson(settings: Settings, canary: CanaryResult, rollb
     bake_seconds: s.bake ? (Date.parse(s.bake.endedAt) - Date.parse(s.bake.startedAt)) / 1000 : null,
     outcome: s.outcome,
     detail: s.detail,
+    // v2: how the weight was held, the canary's real share, and how the step was passed.
+    gate: s.gate,
+    ...(s.setWeight !== undefined ? { set_weight: s.setWeight } : {}),
+    share: s.share ?? null,
+    share_source: s.shareSource ?? null,
+    passed_by: s.passedBy ?? null,
+    shortened: s.shortened ?? false,
+    analysis: (s.analysis ?? []).map((a) => ({
+      name: a.name, kind: a.kind, type: a.type, step_index: a.stepIndex ?? null, phase: a.phase, message: a.message ?? null,
+      metrics: a.metrics.map((m) => ({ name: m.name, phase: m.phase, message: m.message ?? null, measurements: m.counts, last_value: m.lastValue ?? null })),
+    })),
     samples: (s.bake?.samples ?? []).map((x) => ({
       at: x.at, elapsed_seconds: x.elapsedSeconds, error_rate: x.errorRate, p95_latency_ms: x.p95LatencyMs, requests: x.requests,
       verdict: x.verdict, breaches: x.breaches, ...(x.gateError ? { gate_error: x.gateError } : {}), ...sampleComparisonJson(x),
@@ -81,6 +93,8 @@ export function deployResultJson(settings: Settings, canary: CanaryResult, rollb
     canary_hash: canary.canaryHash ?? null,
     stable_hash: canary.stableHash ?? null,
     thresholds: { error_rate_max: settings.slo.errorRateMax, p95_latency_ms: settings.slo.p95LatencyMs, window_minutes: settings.slo.windowMinutes, interval_seconds: settings.slo.intervalSeconds },
+    plan: canary.plan ? planJson(canary.plan) : null,
+    timeline: canary.timeline.map((e) => ({ at: e.at, what: e.what, ...(e.weight !== undefined ? { weight: e.weight } : {}) })),
   };
   if (canary.state === 'promoted' || canary.state === 'dry_run') return { state: canary.state === 'dry_run' ? 'dry_run' : 'promoted', ...common, steps };
   const tripped = canary.tripped;
@@ -93,5 +107,24 @@ export function deployResultJson(settings: Settings, canary: CanaryResult, rollb
     fully_promoted_before_abort: canary.fullyPromoted,
     steps,
     rollback: rollback ? { status: rollback.status, mode: rollback.mode, detail: rollback.detail, stable_hash: rollback.stableHash ?? null, stable_images: rollback.stableImages, first_write_at: rollback.firstWriteAt ?? null, seconds: rollback.seconds } : null,
+  };
+}
+
+/** The gates compiled from the Rollout's steps (rollouts/plan.ts), as data. */
+function planJson(plan: Plan): object {
+  return {
+    rollout: plan.rollout,
+    step_count: plan.stepCount,
+    traffic_routed: plan.trafficRouted,
+    max_traffic_weight: plan.maxTrafficWeight,
+    gates: plan.gates.map((g) => ({
+      kind: g.kind, weight: g.percent, set_weight: g.weight, steps: { from: g.from, to: g.to }, promote_steps: g.promote,
+      holds: g.holds.map((h) => ({ kind: h.kind, step: h.index, ...('seconds' in h ? { seconds: h.seconds } : {}), ...('templates' in h ? { templates: h.templates } : {}) })),
+      ...(g.holdSeconds !== undefined ? { hold_seconds: g.holdSeconds } : {}), ...(g.note ? { note: g.note } : {}),
+    })),
+    background_analysis: plan.background ?? null,
+    recorded: plan.recorded,
+    notes: plan.notes,
+    first_gate_share: plan.firstShare ?? null,
   };
 }
