@@ -92,6 +92,9 @@ describe('CI gate: the release workflow is not CI', () => {
     expect(self.map((r) => r.path)).toEqual([`/repos/acme/shop/actions/runs/${RUN_ID}`]);
     expect(operations(world, 'actions/list-jobs-for-workflow-run').map((r) => r.query.filter)).toEqual(['all']);
     expect(operations(world, 'actions/list-workflow-runs').map((r) => r.query.head_sha)).toEqual([world.sha]);
+    expect(section(run.report(), 'CI gate')).toContain(
+      "Set aside as the release workflow's own check runs (by identity, not CI): .github/workflows/release.yml: workflow run 4242 (attempt 1) and 1 other run(s) of it on this commit, found through the Actions API.",
+    );
   });
 });
 
@@ -108,6 +111,7 @@ describe('CI gate: required checks', () => {
     const ci = run.json('devops/status/ci-green.json');
     expect(ci).toMatchObject({ green: false, required_checks: ['unit tests', 'e2e'], missing_required: ['e2e'] });
     expect(ci.polls).toBeGreaterThan(1);
+    expect(section(run.report(), 'CI gate')).toContain('Required checks: `unit tests`, `e2e`; not found: `e2e`.');
     expect(run.stdout).toContain('CI gate: waiting for required check e2e');
     expect(githubWrites(world)).toEqual([]);
   });
