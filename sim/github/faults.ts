@@ -11,6 +11,16 @@ export interface FaultSpec extends RequestRule {
   /** OpenAPI operationId, e.g. `checks/list-for-ref`; `graphql` for POST /graphql. */
   readonly operationId?: string;
   readonly status: FaultKind;
+  /**
+   * "Applied, then 502": the request is carried out (a write is stored) and only then is its answer
+   * replaced by the fault. GitHub's edge answers 502/504 when its backend is slow to reply, while the
+   * backend may still complete the write; GitHub's REST guide says to check whether a timed-out
+   * POST took effect before sending it again ("Troubleshooting the REST API": timeouts; "Best
+   * practices": avoid duplicate writes). A client that retries blindly makes a second issue.
+   */
+  readonly applied?: boolean;
+  /** The `message` of the answer instead of the default one for the status (e.g. a ruleset's 422). */
+  readonly message?: string;
 }
 
 const MESSAGES: Record<number, string> = {
@@ -39,11 +49,24 @@ const SECONDARY: Reply = {
   headers: { 'retry-after': '1' },
 };
 
-export function faultReply(kind: FaultKind, nowMs: number): Reply {
+export function faultReply(kind: FaultKind, nowMs: number, message?: string): Reply {
   if (kind === 'secondary-rate-limit') return SECONDARY;
   if (kind === 'rate-limit') return rateLimited(nowMs);
-  return { status: kind, body: { message: MESSAGES[kind] ?? `Simulated failure ${kind}` } };
+  return { status: kind, body: { message: message ?? MESSAGES[kind] ?? `Simulated failure ${kind}`, ...(kind < 500 ? { documentation_url: 'https://docs.github.com/rest' } : {}) } };
 }
+
+/**
+ * A ruleset that restricts tag creation (GitHub: "Repository rule violations found … Cannot create
+ * ref due to creations being restricted", answered as 422 on POST git/refs — not the "Reference
+ * already exists" of a tag that is there). Arm with `sim.faults.add(RULESET_REFUSES_TAGS)`.
+ */
+export const RULESET_REFUSES_TAGS: FaultSpec = {
+  method: 'POST',
+  operationId: 'git/create-ref',
+  status: 422,
+  times: 100,
+  message: 'Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n',
+};
 
 export class Faults {
   readonly #rules = new FaultRules<FaultSpec>();
@@ -62,7 +85,7 @@ export class Faults {
   }
 
   /** Consumes one firing of the first matching fault. */
-  take(method: string, path: string, operationId: string | undefined): FaultKind | undefined {
-    return this.#rules.take(method, path, (spec) => !spec.operationId || spec.operationId === operationId)?.status;
+  take(method: string, path: string, operationId: string | undefined): FaultSpec | undefined {
+    return this.#rules.take(method, path, (spec) => !spec.operationId || spec.operationId === operationId);
   }
 }

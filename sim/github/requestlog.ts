@@ -11,6 +11,8 @@ export interface RequestRecord {
   operationId?: string;
   /** True when an injected fault answered. */
   fault?: true;
+  /** An "applied, then 502" fault: the status the request was carried out with before the fault answered. */
+  appliedStatus?: number;
   /** GraphQL only: the document is a mutation. */
   mutation?: boolean;
 }

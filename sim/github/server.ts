@@ -96,15 +96,21 @@ export class Dispatcher {
 
     let reply: Reply;
     const fault = faults.take(method, url.pathname, operationId);
-    if (fault !== undefined) {
+    if (fault !== undefined && !fault.applied) {
       record.fault = true;
-      reply = faultReply(fault, state.now());
+      reply = faultReply(fault.status, state.now(), fault.message);
     } else if (badJson) {
       reply = { status: 400, body: { message: 'Problems parsing JSON' } };
     } else if (isGraphql) {
       reply = await graphqlReply(this.#deps.graphqlSchema, state, this.#deps.links, json);
     } else {
       reply = this.#rest(match, url, json, tokenOf(req.headers.authorization));
+    }
+    if (fault?.applied) {
+      // Carried out above; the client only learns that something went wrong (see FaultSpec.applied).
+      record.fault = true;
+      record.appliedStatus = reply.status;
+      reply = faultReply(fault.status, state.now(), fault.message);
     }
     record.status = reply.status;
     this.#send(res, reply, method, isGraphql, match?.route.operation.docsUrl);

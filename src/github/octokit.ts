@@ -5,6 +5,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import type { RunContext, Sha } from '../settings.js';
+import { createOnce, intentId, intentMarker, NO_BLIND_RETRY } from './once.js';
 import type { CheckRun, CommitStatus, ExistingTag, GitHubPort, Issue, Membership, Release, RunApproval, WorkflowJob, WorkflowRun } from './port.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -14,6 +15,29 @@ export interface Log {
 }
 
 const MAX_RATE_LIMIT_RETRIES = 3;
+// A primary rate limit resets on the hour: waiting for it up to three times could hold a release
+// (and the Rollout's lock) for hours. Waits add up to this at most; then the request fails.
+const MAX_RATE_LIMIT_WAIT_SECONDS = 5 * 60;
+
+type RateLimitHandler = (retryAfter: number, options: { method: string; url: string }, octokit: unknown, retryCount: number) => boolean;
+
+/**
+ * The throttling plugin's handlers for one Octokit: retry while the waits so far plus this one stay
+ * within `maxTotalSeconds`, at most `maxRetries` times per request; else say so and let it fail.
+ */
+export function rateLimitPolicy(log: Log, maxTotalSeconds = MAX_RATE_LIMIT_WAIT_SECONDS, maxRetries = MAX_RATE_LIMIT_RETRIES): { onRateLimit: RateLimitHandler; onSecondaryRateLimit: RateLimitHandler } {
+  let waited = 0;
+  const handler = (kind: string): RateLimitHandler => (retryAfter, options, _octokit, retryCount) => {
+    if (retryCount >= maxRetries || waited + retryAfter > maxTotalSeconds) {
+      log.warning(`GitHub ${kind} on ${options.method} ${options.url}: it lifts in ${retryAfter} s, and release-to-prod waits at most ${maxTotalSeconds} s in all (${waited} s spent): giving up. Run again once it has lifted, or use a token with a higher limit.`);
+      return false;
+    }
+    waited += retryAfter;
+    log.warning(`GitHub ${kind} on ${options.method} ${options.url}: retrying in ${retryAfter} s`);
+    return true;
+  };
+  return { onRateLimit: handler('rate limit'), onSecondaryRateLimit: handler('secondary rate limit') };
+}
 
 // The throttling plugin spaces every POST a second apart, GraphQL queries included, which makes a
 // changelog of thousands of commits take minutes. A release sends a handful of writes, one at a
@@ -29,14 +53,7 @@ export function createOctokit(token: string, run: RunContext, log: Log): Octokit
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: WRITE_SPACING_MS }),
-        onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-          log.warning(`GitHub rate limit on ${options.method} ${options.url}: retrying in ${retryAfter}s`);
-          return retryCount < MAX_RATE_LIMIT_RETRIES;
-        },
-        onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-          log.warning(`GitHub secondary rate limit on ${options.method} ${options.url}: retrying in ${retryAfter}s`);
-          return retryCount < MAX_RATE_LIMIT_RETRIES;
-        },
+        ...rateLimitPolicy(log),
       },
     },
     retry,
@@ -126,12 +143,24 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
       }
     },
     async createAnnotatedTag(tag, sha, message) {
-      const { data: object } = await write(() => octokit.rest.git.createTag({ ...repo, tag, message, object: sha, type: 'commit' }));
+      // The tag object is only content: one sent again after a lost answer is an object no ref
+      // names, which nobody sees. The ref is the tag: created once, looked up after a lost answer.
+      const { data: object } = await write(() => octokit.rest.git.createTag({ ...repo, tag, message: `${message}\n\nrelease-to-prod:${intentId(run, `tag/${tag}`)}`, object: sha, type: 'commit' }));
       try {
-        await write(() => octokit.rest.git.createRef({ ...repo, ref: `refs/tags/${tag}`, sha: object.sha }));
+        await createOnce(
+          async () => (await write(() => octokit.rest.git.createRef({ ...repo, ref: `refs/tags/${tag}`, sha: object.sha, ...NO_BLIND_RETRY }))).data.object.sha,
+          async () => {
+            const { data } = await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` }).catch(() => ({ data: undefined }));
+            return data?.object.sha === object.sha ? data.object.sha : undefined;
+          },
+        );
         return 'created';
       } catch (error) {
-        if (status(error) === 422) return 'exists';
+        // Only "Reference already exists" means the tag is there; a ruleset's 422 is a refusal.
+        if (status(error) === 422 && /already exists/i.test(gitHubMessage(error))) return 'exists';
+        if (status(error) === 422) {
+          throw new Error(`GitHub refused to create the tag ${tag} (422 ${gitHubMessage(error).split('\n')[0]}): a repository ruleset restricts creating it. Add the release job's token (GitHub Actions) to the ruleset's bypass list, or let the rule allow release tags.`);
+        }
         throw error;
       }
     },
@@ -202,9 +231,18 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
     async createDeployment(sha, environment, description) {
       // auto_merge and required_contexts at their defaults answer 202 or 409: the release job has
       // already checked CI itself.
-      const { data } = await write(() => octokit.rest.repos.createDeployment({ ...repo, ref: sha, environment, description, auto_merge: false, required_contexts: [], production_environment: true }));
-      if (!('id' in data)) throw new Error(`GitHub did not create a deployment: ${data.message ?? 'no reason given'}`);
-      return data.id;
+      const intent = intentId(run, `deployment/${environment}`);
+      return createOnce(
+        async () => {
+          const { data } = await write(() => octokit.rest.repos.createDeployment({ ...repo, ref: sha, environment, description, auto_merge: false, required_contexts: [], production_environment: true, payload: { 'release-to-prod': intent }, ...NO_BLIND_RETRY }));
+          if (!('id' in data)) throw new Error(`GitHub did not create a deployment: ${data.message ?? 'no reason given'}`);
+          return data.id;
+        },
+        async () => {
+          const { data } = await octokit.rest.repos.listDeployments({ ...repo, sha, environment, per_page: 100 });
+          return data.find((d) => typeof d.payload === 'object' && d.payload !== null && (d.payload as Record<string, unknown>)['release-to-prod'] === intent)?.id;
+        },
+      );
     },
     async setDeploymentStatus(id, state, logUrl, description) {
       await write(() => octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id: id, state, description: description.slice(0, 140), ...(logUrl ? { log_url: logUrl } : {}) }));
@@ -214,12 +252,23 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
       return issues.filter((i) => !i.pull_request).map((i): Issue => ({ number: i.number, title: i.title, body: i.body ?? '', url: i.html_url, state: i.state }));
     },
     async createIssue(title, body, labels) {
-      const { data } = await write(() => octokit.rest.issues.create({ ...repo, title, body, labels: [...labels] }));
-      return { number: data.number, title: data.title, body: data.body ?? '', url: data.html_url, state: data.state };
+      const marker = intentMarker(intentId(run, 'incident-issue'));
+      const issue = (i: { number: number; title: string; body?: string | null; html_url: string; state: string }): Issue => ({ number: i.number, title: i.title, body: i.body ?? '', url: i.html_url, state: i.state });
+      return createOnce(
+        async () => issue((await write(() => octokit.rest.issues.create({ ...repo, title, body: `${body}\n${marker}\n`, labels: [...labels], ...NO_BLIND_RETRY }))).data),
+        async () => {
+          const { data } = await octokit.rest.issues.listForRepo({ ...repo, state: 'all', sort: 'created', direction: 'desc', per_page: 100 });
+          const found = data.find((i) => !i.pull_request && (i.body ?? '').includes(marker));
+          return found && issue(found);
+        },
+      );
     },
     async comment(issue, body) {
-      const { data } = await write(() => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body }));
-      return data.html_url;
+      const marker = intentMarker(intentId(run, `comment/${issue}`));
+      return createOnce(
+        async () => (await write(() => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body: `${body}\n${marker}\n`, ...NO_BLIND_RETRY }))).data.html_url,
+        async () => (await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issue, per_page: 100 })).find((c) => (c.body ?? '').includes(marker))?.html_url,
+      );
     },
     async findRelease(tag) {
       try {
@@ -230,14 +279,29 @@ export function gitHubPort(octokit: Octokit, run: RunContext): GitHubPort {
         throw error;
       }
     },
-    async createRelease(tag, name, body, prerelease) {
+    async createRelease(tag, name, body, prerelease, latest) {
+      const marker = intentMarker(intentId(run, `release/${tag}`));
       try {
-        const { data } = await write(() => octokit.rest.repos.createRelease({ ...repo, tag_name: tag, name, body, prerelease }));
-        return { id: data.id, url: data.html_url };
+        return await createOnce(
+          async () => {
+            // make_latest defaults to true for a published non-prerelease: a hotfix of an older
+            // line would become Latest. Say it every time (GitHub: "Create a release", make_latest).
+            const { data } = await write(() => octokit.rest.repos.createRelease({ ...repo, tag_name: tag, name, body: `${body}\n${marker}\n`, prerelease, make_latest: latest ? 'true' : 'false', ...NO_BLIND_RETRY }));
+            return { id: data.id, url: data.html_url } satisfies Release;
+          },
+          async () => {
+            const found = await octokit.rest.repos.getReleaseByTag({ ...repo, tag }).catch(() => undefined);
+            return found && (found.data.body ?? '').includes(marker) ? { id: found.data.id, url: found.data.html_url } : undefined;
+          },
+        );
       } catch (error) {
         if (status(error) === 422 && JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? '').includes('already_exists')) return 'exists';
         throw error;
       }
+    },
+    async listReleaseTags() {
+      const releases = await octokit.paginate(octokit.rest.repos.listReleases, { ...repo, per_page: 100 });
+      return releases.filter((r) => !r.draft && !r.prerelease).map((r) => r.tag_name);
     },
     async updateRelease(id, name, body) {
       const { data } = await write(() => octokit.rest.repos.updateRelease({ ...repo, release_id: id, name, body }));

@@ -96,7 +96,10 @@ export interface GitHubPort {
   createIssue(title: string, body: string, labels: readonly string[]): Promise<Issue>;
   comment(issue: number, body: string): Promise<string>;
   findRelease(tag: string): Promise<Release | undefined>;
-  createRelease(tag: string, name: string, body: string, prerelease: boolean): Promise<Release | 'exists'>;
+  /** `latest`: whether GitHub may mark it Latest (make_latest); 'exists' when the tag has another release. */
+  createRelease(tag: string, name: string, body: string, prerelease: boolean, latest: boolean): Promise<Release | 'exists'>;
+  /** Tags of the published releases that are not pre-releases. */
+  listReleaseTags(): Promise<string[]>;
   updateRelease(id: number, name: string, body: string): Promise<Release>;
   /** Requests sent so far that change state on GitHub (for the report and for dry-run's promise). */
   readonly writes: number;
