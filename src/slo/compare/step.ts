@@ -27,8 +27,11 @@ export interface StepComparison {
   observe(measurement: Measurement, elapsedSeconds: number): SampleComparison;
 }
 
-/** undefined when the step does not compare (compare: none, or 100%). */
-export function startComparison(slo: Slo, step: number, releaseWeights: readonly number[] = [step]): StepComparison | undefined {
+/**
+ * undefined when the step does not compare (compare: none, or 100%). `interval: false` skips the
+ * confidence interval, which only the report reads (bench/judge.ts runs millions of samples).
+ */
+export function startComparison(slo: Slo, step: number, releaseWeights: readonly number[] = [step], options: { readonly interval?: boolean } = {}): StepComparison | undefined {
   const settings = slo.compare;
   if (!settings || step >= 100) return undefined;
   const alphaShare = alphaPerStep(settings.alpha, releaseWeights);
@@ -45,7 +48,7 @@ export function startComparison(slo: Slo, step: number, releaseWeights: readonly
       const enough = counts && counts.canary.requests >= Math.max(1, slo.minRequests) ? counts : undefined;
       const result = compare(enough, {
         alphaShare, alpha: settings.alpha, tolerance: settings.tolerance, earlyPromote: settings.earlyPromote,
-        elapsedSeconds, minWindowSeconds: settings.minWindowMinutes * 60,
+        elapsedSeconds, minWindowSeconds: settings.minWindowMinutes * 60, interval: options.interval ?? true,
       });
       return {
         verdict: result.verdict,
