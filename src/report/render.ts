@@ -105,7 +105,7 @@ function ciSection(ci: CiGateResult, settings: Settings): string {
     `## CI gate: ${ci.status === 'green' ? 'green' : 'not green'}`,
     `Own check run: ${inert(ci.own.kind === 'id' ? `${ci.own.id}, ${ci.own.source}` : ci.own.source)}. ` +
       `Polls: ${ci.polls}, waited ${ci.waitedSeconds} s of ${settings.ciWaitMinutes} min.`,
-    `Set aside as the release workflow's own check runs (by identity, not CI): ${escapeText(ci.releaseWorkflow)}.` +
+    `Set aside as the release workflow's own check runs (by identity, not CI): ${inert(ci.releaseWorkflow)}.` +
       (settings.requiredChecks.length > 0
         ? ` Required checks: ${settings.requiredChecks.map((n) => code(n)).join(', ')}${ci.evaluation.missingRequired.length > 0 ? `; not found: ${ci.evaluation.missingRequired.map((n) => code(n)).join(', ')}` : ''}.`
         : ''),
