@@ -79,3 +79,16 @@ describe('fixture Rollouts', () => {
     });
   });
 });
+
+describe('fixtures side by side', () => {
+  it('two fixtures sharing an AnalysisTemplate seed into one namespace', async () => {
+    const sim = await SimKube.start();
+    try {
+      sim.addManifests(loadFixture('analysis-inline'), { namespace: 'shared' });
+      const [ro] = sim.addManifests(loadFixture('analysis-background'), { namespace: 'shared' });
+      expect(ro?.status?.phase).toBe('Healthy');
+    } finally {
+      await sim.stop();
+    }
+  });
+});

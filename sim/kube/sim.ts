@@ -158,7 +158,10 @@ export class SimKube {
       const def = RESOURCES.find((r) => apiVersionOf(r) === doc.apiVersion && r.kind === doc.kind);
       if (!def) throw new Error(`addManifests: the simulator serves no ${doc.apiVersion} ${doc.kind}`);
       const obj = withImage(doc, docs, opts.image);
-      this.store.create(def, def.namespaced ? namespace : undefined, obj, SEED);
+      const ns = def.namespaced ? namespace : undefined;
+      // Fixtures share their AnalysisTemplate: applying it again leaves the one there.
+      if (def !== ROLLOUTS && def !== DEPLOYMENTS && this.store.find(def, ns, obj.metadata.name)) continue;
+      this.store.create(def, ns, obj, SEED);
       if (def === ROLLOUTS) created.push(obj as Rollout);
     }
     return created.map((ro) => {
