@@ -153,3 +153,29 @@ describe('step kinds on the simulated cluster', () => {
     expect(sim.controller.events.filter((e) => e.rollout === `${NS}/plugin-step`).map((e) => e.message)).toContain('Rollout step 1/6 completed (plugin)');
   });
 });
+
+describe('traffic-routed targets (CalculateReplicaCountsForTrafficRoutedCanary)', () => {
+  const ro = (canary: Record<string, unknown>, replicas = 10): Rollout => ({
+    apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'x' },
+    spec: { replicas, strategy: { canary: { trafficRouting: { nginx: {} }, steps: [{ setWeight: 5 }, { pause: {} }, { setWeight: 60 }, { pause: {} }], ...canary } } },
+  });
+  const at = (index: number, extra: Record<string, unknown> = {}) => ({ stableRS: 'a', currentPodHash: 'b', currentStepIndex: index, ...extra });
+
+  it('ceil(replicas × W / max), raised to minPodsPerReplicaSet; stable stays full', async () => {
+    const { targetCounts } = await import('../sim/kube/controller/targets.js');
+    expect(targetCounts(ro({}), at(1))).toEqual({ canary: 1, stable: 10 });
+    expect(targetCounts(ro({ minPodsPerReplicaSet: 2 }), at(1))).toEqual({ canary: 2, stable: 10 });
+    expect(targetCounts(ro({ minPodsPerReplicaSet: 20 }, 3), at(1))).toEqual({ canary: 3, stable: 3 }); // capped at replicas
+  });
+
+  it('dynamicStableScale: stable follows the larger of desired and actual stable weight', async () => {
+    const { targetCounts } = await import('../sim/kube/controller/targets.js');
+    const weights = (canary: number) => ({ weights: { canary: { weight: canary, podTemplateHash: 'b' }, stable: { weight: 100 - canary, podTemplateHash: 'a' } } });
+    // Going 5 → 60: traffic still at 5, so stable keeps ceil(10 × 95%) = 10 pods.
+    expect(targetCounts(ro({ dynamicStableScale: true }), at(3, { canary: weights(5) }))).toEqual({ canary: 6, stable: 10 });
+    // Once traffic is at 60, stable shrinks to ceil(10 × 40%) = 4.
+    expect(targetCounts(ro({ dynamicStableScale: true }), at(3, { canary: weights(60) }))).toEqual({ canary: 6, stable: 4 });
+    // Aborted: canary keeps the pods its actual traffic needs until traffic is back on stable.
+    expect(targetCounts(ro({ dynamicStableScale: true }), at(0, { abort: true, canary: weights(60) }))).toEqual({ canary: 6, stable: 10 });
+  });
+});
