@@ -15,6 +15,11 @@
 // non-negative supermartingale, and by Ville's inequality P(ever E ≥ 1/α) ≤ α: the test may be
 // read after every sample without inflating the false-abort rate. The mirror image (prior on p < p0)
 // tests "r ≥ r0"; inverting both gives a confidence sequence for r.
+//
+// The split π is not known in advance (replica counts and routers round it): it is read from the
+// request counts so far, which say nothing about which requests fail or are slow. It settles within
+// the first samples; the simulated type-I error of the whole procedure, π estimated as here, stays
+// under alpha (__tests__/slo-compare-*.test.ts, bench/judge.ts).
 
 /** log Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: ~15 significant digits). */
 export function logGamma(x: number): number {
