@@ -119,7 +119,7 @@ async function timedRun(inputs: Record<string, string>, env: Record<string, stri
       env,
       onSpawn: () => (spawnedAt = performance.now()),
       onLine: (line) => {
-        const stage = /^▶ ([\w-]+)/.exec(line)?.[1];
+        const stage = /^(?:::group::)?▶ ([\w-]+)/.exec(line)?.[1];
         if (stage) mark(stage);
         if (line.includes('SLO gate breached')) mark('breach-logged');
         const reached = /^\s+(?:paused at (\d+)%|fully promoted and Healthy at (100)%)/.exec(line);

@@ -16,8 +16,12 @@ async function release(world: World, title: string, inputs: Record<string, strin
     env,
     onLine: (line) => {
       // The action's own progress lines; workflow commands (::set-output and the like) are for the runner.
+      // A stage is a group (`::group::▶ canary`); annotations carry a title (`::error title=…::`).
+      const command = /^::(group|error|warning|notice)(?: title=([^:]*))?::(.*)$/.exec(line);
+      const decode = (text: string) => decodeURIComponent(text.replace(/%0A/g, '\n  │   '));
       if (line.trim() && !line.startsWith('::')) console.log(`  │ ${line}`);
-      else if (line.startsWith('::error::') || line.startsWith('::notice::')) console.log(`  │ ${decodeURIComponent(line.replace(/%0A/g, '\n  │   ').replace(/^::\w+::/, ''))}`);
+      else if (command?.[1] === 'group') console.log(`  │ ${command[3]}`);
+      else if (command) console.log(`  │ ${command[2] ? `${decode(command[2])}: ` : ''}${decode(command[3]!)}`);
     },
   });
   const keep = path.join(OUT, inputs.version ?? 'run');

@@ -25,6 +25,7 @@ import { takeLock, type HeldLock, type LockResult } from './stages/lock.js';
 import { describeCanary } from './rollouts/ownership.js';
 import { WARNING } from './rollouts/preflight-safety.js';
 import { createTag, type TagResult } from './stages/tag.js';
+import { annotate, sampleLine, type Annotation } from './progress.js';
 
 export type StageName = 'approval' | 'preflight' | 'ci-gate' | 'lock' | 'tag' | 'canary' | 'rollback' | 'incident' | 'changelog' | 'github-release';
 export type StageStatus = 'passed' | 'blocked' | 'failed' | 'skipped';
@@ -62,7 +63,14 @@ export interface Ports {
   readonly slo?: SloProviderBackend;
   readonly onSample?: (sample: Sample) => void;
   readonly clock: Clock;
-  readonly log: { info(message: string): void; warning(message: string): void };
+  /** The neutralising log main builds (log.ts runnerLog): one group per stage, titled annotations. */
+  readonly log: {
+    info(message: string): void;
+    warning(message: string, annotation?: { title?: string }): void;
+    error(message: string, annotation?: { title?: string }): void;
+    startGroup(name: string): void;
+    endGroup(): void;
+  };
   readonly signal?: AbortSignal;
   /** Workspace-relative path of the report, for the incident to link to. */
   readonly reportPath: string;
@@ -73,15 +81,22 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
   const stages: StageRecord[] = [];
   const results: { -readonly [K in keyof ReleaseRun]?: ReleaseRun[K] } = {};
   let current: StageName = 'approval';
+  // Each stage is one collapsible group of the runner's log; its result line follows the group,
+  // so a reader sees every stage's outcome without opening any.
+  let grouped = false;
   const begin = (name: StageName) => {
     current = name;
-    log.info(`▶ ${name}`);
+    log.startGroup(`▶ ${name}`);
+    grouped = true;
     return clock.now();
   };
   const record = (name: StageName, started: Date, status: StageStatus, summary: string) => {
     stages.push({ name, status, summary, startedAt: started.toISOString(), seconds: (clock.now().getTime() - started.getTime()) / 1000 });
-    log.info(`  ${name}: ${status} — ${summary}`);
+    if (grouped) log.endGroup();
+    grouped = false;
+    log.info(`${status === 'passed' ? '✓' : status === 'skipped' ? '–' : '✗'} ${name}: ${status} — ${summary}`);
   };
+  const flag = ({ title, message }: Annotation, level: 'error' | 'warning' = 'error') => log[level](message, { title });
   const done = (outcome: Outcome): ReleaseRun => ({ ...results, outcome, stages });
   let deployedOk = false;
   let lock: HeldLock | undefined;
@@ -91,7 +106,10 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     const approval = (results.approval = await approvalGate(settings, github));
     record('approval', started, approval.status === 'blocked' ? 'blocked' : approval.status === 'allowed' ? 'passed' : 'skipped',
       approval.status === 'skipped' ? 'no approvers configured' : approval.status === 'allowed' ? `allowed: ${approval.checks.find((c) => c.allowed)!.subject}` : 'no approver approved this run');
-    if (approval.status === 'blocked') return done(blocked('Approval gate: no approver approved this run', approval.reasons));
+    if (approval.status === 'blocked') {
+      flag(annotate.approval(approval.reasons.join('\n')));
+      return done(blocked('Approval gate: no approver approved this run', approval.reasons));
+    }
 
     started = begin('preflight');
     // Both halves only read: ask GitHub and the cluster at the same time.
@@ -101,7 +119,10 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     const preflightReasons = [...checked.reasons, ...cluster.reasons];
     record('preflight', started, preflightReasons.length === 0 ? 'passed' : 'failed',
       preflightReasons.length === 0 ? [...checked.checks, ...cluster.checks].join('; ') : preflightReasons.join('; '));
-    if (preflightReasons.length > 0) return done(failed(preflightReasons[0]!.split('\n')[0]!, preflightReasons));
+    if (preflightReasons.length > 0) {
+      for (const reason of preflightReasons) flag(annotate.preflight(reason));
+      return done(failed(preflightReasons[0]!.split('\n')[0]!, preflightReasons));
+    }
     for (const check of cluster.checks) if (check.startsWith(WARNING)) log.warning(check.slice(WARNING.length));
 
     started = begin('ci-gate');
@@ -110,7 +131,10 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     record('ci-gate', started, ci.status === 'green' ? 'passed' : 'blocked',
       ci.status === 'green' ? `${evaluation.passing} check${evaluation.passing === 1 ? '' : 's'} passed` : `${ci.reasons.length} check${ci.reasons.length === 1 ? '' : 's'} not green`);
     for (const name of evaluation.unmatchedIgnores) log.warning(`ignore-checks: "${name}" matched no check run or status on ${settings.sha}`);
-    if (ci.status === 'blocked') return done(blocked('CI gate: CI is not green', ci.reasons));
+    if (ci.status === 'blocked') {
+      for (const reason of ci.reasons) flag(annotate.ci(reason));
+      return done(blocked('CI gate: CI is not green', ci.reasons));
+    }
 
     // The last moment a cancelled run can stop without having written anything.
     signal?.throwIfAborted();
@@ -119,7 +143,10 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     results.lock = locked.result;
     lock = locked.held;
     record('lock', started, locked.result.status === 'taken' ? 'passed' : locked.result.status === 'skipped' ? 'skipped' : 'failed', locked.result.detail);
-    if (locked.result.status === 'busy' || locked.result.status === 'failed') return done(failed(locked.result.detail, [locked.result.detail]));
+    if (locked.result.status === 'busy' || locked.result.status === 'failed') {
+      flag(annotate.lock(locked.result.detail));
+      return done(failed(locked.result.detail, [locked.result.detail]));
+    }
     if (lock) {
       // Preflight read the cluster before the lock: a release that finished meanwhile (while CI
       // or this run waited) moved the stable version. Read it again, now that nobody else can.
@@ -137,11 +164,19 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     started = begin('canary');
     // The deployment record is evidence, not a step of the canary: it is written alongside.
     const deploymentStarted = settings.dryRun ? undefined : startDeployment(settings, github, log);
-    const deployed = (results.canary = await canary(settings, cluster, { kube, slo: slo!, clock, log, signal, onSample: ports.onSample }));
+    const onSample = (sample: Sample) => {
+      log.info(sampleLine(sample, settings.slo.windowMinutes));
+      ports.onSample?.(sample);
+    };
+    const deployed = (results.canary = await canary(settings, cluster, { kube, slo: slo!, clock, log, signal, onSample }));
     // Awaited only after the rollback has been sent: an abort never waits on GitHub.
     const deploymentRecorded = async () => deploymentStarted && (results.deployment = await deploymentStarted);
     const { state } = deployed;
     record('canary', started, state === 'promoted' ? 'passed' : state === 'dry_run' ? 'skipped' : 'failed', canarySummary(deployed));
+    if (state !== 'promoted' && state !== 'dry_run') {
+      const t = deployed.tripped;
+      flag(state === 'slo_breach' && t ? annotate.breach(t.weight, t.metric, t.detail) : annotate.canaryStopped(deployed.abortedAtStep, state, canarySummary(deployed)));
+    }
 
     if (state === 'not_ours') {
       // Someone else changed the Rollout mid-release: their canary is never promoted, and not
@@ -163,6 +198,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       const timeoutMs = signal?.aborted ? 5_000 : settings.stepTimeoutMinutes * 60_000;
       const undone = (results.rollback = await rollback(settings, deployed, { kube, clock, log, timeoutMs }));
       record('rollback', started, undone.status === 'rolled-back' ? 'passed' : 'failed', undone.detail);
+      if (undone.status === 'failed') flag(annotate.rollbackFailed(undone.detail));
       const deployment = await deploymentRecorded();
       if (deployment) results.deployment = await finishDeployment(settings, github, deployment, 'failure', `canary aborted at ${deployed.abortedAtStep}%`, log);
 
