@@ -129,7 +129,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     const ci = (results.ci = await ciGate(settings, github, clock, log, signal));
     const { evaluation } = ci;
     record('ci-gate', started, ci.status === 'green' ? 'passed' : 'blocked',
-      ci.status === 'green' ? `${evaluation.passing} check${evaluation.passing === 1 ? '' : 's'} passed` : `${ci.reasons.length} check${ci.reasons.length === 1 ? '' : 's'} not green`);
+      ci.status === 'green' ? `${evaluation.passing} check${evaluation.passing === 1 ? '' : 's'} passed` : evaluation.noCi ? 'no CI result' : `${ci.reasons.length} check${ci.reasons.length === 1 ? '' : 's'} not green`);
     for (const name of evaluation.unmatchedIgnores) log.warning(`ignore-checks: "${name}" matched no check run or status on ${settings.sha}`);
     if (ci.status === 'blocked') {
       for (const reason of ci.reasons) flag(annotate.ci(reason));

@@ -144,6 +144,15 @@ describe('CI gate: missing permissions are named', () => {
 });
 
 describe('approval gate', () => {
+  it('without actions: read the environment reviews cannot be read: the run fails naming the permission', async () => {
+    const world = await start();
+    world.github.permissions.set('actions', 'none');
+    const run = await world.run({ approvers: '@alice' });
+    expect(run.code).toBe(1);
+    expect(rendered(run.report())).toContain(`GitHub refused to read the environment reviews of workflow run ${RUN_ID} (403 Resource not accessible by integration): the token needs \`actions: read\``);
+    expect(githubWrites(world)).toEqual([]);
+  });
+
   it("blocks a re-run of an approver's run by someone who is not an approver", async () => {
     const world = await start();
     // Alice (an approver) started the run; mallory re-ran it. GITHUB_ACTOR stays alice.
