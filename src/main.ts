@@ -7,6 +7,7 @@ import { lazyKubePort } from './kube/lazy.js';
 import { createSloProvider } from './slo/index.js';
 import { changelogPort } from './changelog/github.js';
 import { reportPaths } from './report/paths.js';
+import { evidenceDirs, unsafeWrites } from './report/workspace.js';
 import { failed, invalid, type Outcome } from './outcome.js';
 import { errorMessage } from './errors.js';
 import { release, type ReleaseRun } from './release.js';
@@ -24,6 +25,9 @@ async function main(): Promise<number> {
     return finish({ outcome: invalid(parsed.errors), startedAt, partial: parsed.partial, githubWrites: 0, log });
   }
   const settings = parsed.settings;
+  // Nothing is written through a symbolic link out of the workspace: refused before the first write.
+  const unsafe = await unsafeWrites(settings.run.workspace, evidenceDirs(settings.reportDir));
+  if (unsafe.length > 0) return finish({ outcome: failed(unsafe[0]!, unsafe), startedAt, settings, partial: parsed.partial, githubWrites: 0, log });
   // Cancelling a run sends SIGINT, then SIGTERM: stop waiting and still write the report.
   const cancel = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cancel.abort(new Error(`received ${signal}`)));

@@ -209,8 +209,9 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       let incidentLine: string;
       try {
         const incident = (results.incident = await openIncident(settings, github, { canary: deployed, rollback: undone, suspects, reportPath: ports.reportPath }, clock));
-        incidentLine = `Incident ${incident.id}: ${incident.url}`;
-        record('incident', started, 'passed', `${incident.id} ${incident.reused ? 'was open: commented on' : 'opened'} ${incident.url}`);
+        // The issue can fail (e.g. no `issues: write`) while the postmortem file is still written.
+        incidentLine = incident.problem ? `Incident ${incident.id}: ${incident.problem}; the postmortem is ${incident.file.path}` : `Incident ${incident.id}: ${incident.url}`;
+        record('incident', started, incident.problem ? 'failed' : 'passed', incident.problem ? incidentLine : `${incident.id} ${incident.reused ? 'was open: commented on' : 'opened'} ${incident.url}`);
       } catch (error) {
         // The rollback is what matters to production: a missing incident is reported, not fatal.
         incidentLine = `Incident not opened: ${errorMessage(error)} (needs issues: write)`;

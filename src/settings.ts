@@ -3,6 +3,7 @@
 // collected so that the user sees all of them in one run, not one per attempt.
 import { parse as parseShellWords } from 'shell-quote';
 import * as semver from 'semver';
+import { kubeconfigCredentials } from './kube/secrets.js';
 import * as YAML from 'yaml';
 import { z } from 'zod';
 import { unknownContextProblem } from './kube/credentials.js';
@@ -470,12 +471,7 @@ function parseKubeconfig(raw: string, bad: Bad, secrets: string[]): string | und
     return undefined;
   }
   // Mask the credentials themselves, not every line (`apiVersion: v1` is no secret).
-  const users = (doc as { users?: { user?: Record<string, unknown> }[] }).users ?? [];
-  for (const { user } of users) {
-    for (const key of ['token', 'password', 'client-key-data', 'client-certificate-data']) {
-      if (typeof user?.[key] === 'string') secrets.push(user[key] as string);
-    }
-  }
+  secrets.push(...kubeconfigCredentials(doc));
   return yamlText;
 }
 

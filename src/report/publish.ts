@@ -1,5 +1,6 @@
 // Writing the evidence: files in the workspace, the job summary, one workflow artifact.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { code } from './markdown.js';
@@ -15,7 +16,13 @@ export async function writeEvidence(workspace: string, files: readonly EvidenceF
   for (const file of files) {
     const target = path.resolve(workspace, file.path);
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, file.content, 'utf8');
+    // O_NOFOLLOW: a file that became a symbolic link after workspace.ts looked is refused (ELOOP), not followed.
+    const handle = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+    try {
+      await handle.writeFile(file.content, 'utf8');
+    } finally {
+      await handle.close();
+    }
   }
 }
 

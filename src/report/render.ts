@@ -1,4 +1,5 @@
 // The release report, rendered from the run's results only. Its first heading carries the outcome.
+import path from 'node:path';
 import { HEADINGS, type Outcome } from '../outcome.js';
 import { canaryStepsText } from '../rollouts/plan.js';
 import type { ReleaseRun } from '../release.js';
@@ -40,7 +41,7 @@ export function renderReport(input: ReportInput): string {
     run?.tag ? `## Tag\n${inert(run.tag.detail)}` : '',
     run?.canary ? canarySection(run.canary, settings!) : '',
     run?.rollback ? rollbackSection(run.rollback) : '',
-    run?.incident ? `## Incident\n[${run.incident.id}](${run.incident.url}) ${run.incident.reused ? '(already open for this release: this run added a comment)' : 'opened'}; postmortem skeleton ${code(run.incident.file.path)}.` : '',
+    run?.incident ? incidentSection(run.incident, settings!) : '',
     timelineSection(run?.canary, run?.rollback),
     run?.deployment ? deploymentLine(run) : '',
     run?.changelog ? run.changelog.markdown : '',
@@ -125,6 +126,14 @@ function deploymentLine(run: ReleaseRun): string {
   const d = run.deployment!;
   if (d.id === undefined) return `## GitHub deployment\nnot recorded: ${inert(d.problems.join('; '))}`;
   return `## GitHub deployment\n${d.created ? 'created' : 'the one GitHub made for this job'} (id ${d.id}), statuses ${d.statuses.join(' → ')}${d.problems.length > 0 ? `; problems: ${inert(d.problems.join('; '))}` : ''}`;
+}
+
+function incidentSection(incident: NonNullable<ReleaseRun['incident']>, settings: Settings): string {
+  // The postmortem file, linked from where the report lies, so it can be opened from the artifact or the repository.
+  const file = `[${code(incident.file.path)}](${path.posix.relative(path.posix.join(settings.reportDir, 'reports'), incident.file.path)})`;
+  if (!incident.url) return `## Incident\n${incident.id}: the issue was not opened — ${inert(incident.problem ?? 'no reason given')}. The postmortem skeleton is ${file}: open the issue from it.`;
+  const how = incident.reused ? '(already open for this release: this run added a comment)' : 'opened';
+  return `## Incident\n[${incident.id}](${incident.url}) ${how}; postmortem skeleton ${file}.${incident.problem ? ` ${inert(incident.problem)}.` : ''}`;
 }
 
 function evidence({ files }: ReportInput): string {

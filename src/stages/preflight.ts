@@ -19,12 +19,15 @@ export async function preflight(settings: Settings, github: GitHubPort): Promise
     return { status: 'failed', checks: [], reasons: [`Commit ${sha} does not exist in ${run.owner}/${run.repo}`], tagExists: false };
   }
   const checks = [`commit ${sha} exists in ${run.owner}/${run.repo}`];
-  const existing = await github.findTag(version.tag);
-  if (existing && existing.commit !== sha) {
-    return { status: 'failed', checks, reasons: [tagConflict(version.tag, existing.commit)], tagExists: true };
-  }
-  checks.push(existing ? `tag ${version.tag} already on ${sha} (a re-run): kept` : `tag ${version.tag} is free`);
-  return { status: 'passed', checks, reasons: [], tagExists: Boolean(existing) };
+  const previous = settings.previousReleaseTag;
+  const [existing, previousFound] = await Promise.all([github.findTag(version.tag), previous ? github.findTag(previous) : undefined]);
+  const reasons: string[] = [];
+  if (existing && existing.commit !== sha) reasons.push(tagConflict(version.tag, existing.commit));
+  else checks.push(existing ? `tag ${version.tag} already on ${sha} (a re-run): kept` : `tag ${version.tag} is free`);
+  // Found here, not after the tag and the deploy: the changelog starts from this tag.
+  if (previous && !previousFound) reasons.push(`previous-release-tag '${previous}' does not exist in ${run.owner}/${run.repo}: give an existing tag, or leave it empty to pick the highest SemVer tag below the version`);
+  else if (previous) checks.push(`previous-release-tag ${previous} exists (on ${previousFound!.commit})`);
+  return { status: reasons.length > 0 ? 'failed' : 'passed', checks, reasons, tagExists: Boolean(existing) };
 }
 
 export function tagConflict(tag: string, commit: string): string {
