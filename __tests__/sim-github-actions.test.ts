@@ -63,6 +63,24 @@ describe('check suites', () => {
   });
 });
 
+describe('a check that reports late', () => {
+  it('is not listed before appearAfterMs on the injected clock', async () => {
+    let now = Date.UTC(2026, 0, 5, 12);
+    const timed = await SimGitHub.start({ ...r, clock: () => now });
+    try {
+      const sha = timed.state.addCommit().sha;
+      const late = timed.state.addCheckRun({ sha, name: 'e2e', appearAfterMs: 60_000 });
+      const client = getOctokit(GITHUB_TOKEN, { baseUrl: timed.url });
+      expect((await client.rest.checks.listForRef({ ...r, ref: sha })).data.total_count).toBe(0);
+      expect((await failure(client.rest.checks.get({ ...r, check_run_id: late.id }))).status).toBe(404);
+      now += 60_000;
+      expect((await client.rest.checks.listForRef({ ...r, ref: sha })).data.check_runs.map((c) => c.id)).toEqual([late.id]);
+    } finally {
+      await timed.stop();
+    }
+  });
+});
+
 describe('workflow runs', () => {
   it('gives each workflow file its own id and lists a workflow\'s runs on a commit by id or file name', async () => {
     const sha = sim.state.addCommit().sha;

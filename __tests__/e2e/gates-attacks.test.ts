@@ -116,6 +116,16 @@ describe('CI gate: required checks', () => {
     expect(githubWrites(world)).toEqual([]);
   });
 
+  it('waits for a required check that reports late, then passes', async () => {
+    const world = await start();
+    world.github.state.addCheckRun({ sha: world.sha, name: 'e2e', appearAfterMs: 2500 });
+    const run = await world.run({ 'dry-run': 'true', 'required-checks': 'e2e', 'ci-wait-minutes': '0.5' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('CI gate: waiting for required check e2e');
+    expect(run.json('devops/status/ci-green.json')).toMatchObject({ green: true, missing_required: [] });
+    expect(run.json('devops/status/ci-green.json').polls).toBeGreaterThan(1);
+  });
+
   it('passes when every required check is there and green, a commit status included', async () => {
     const world = await start();
     const run = await world.run({ 'dry-run': 'true', 'required-checks': 'build, ci/jenkins' });

@@ -68,6 +68,8 @@ export interface CheckRun extends Progress {
   readonly detailsUrl?: string;
   readonly htmlUrl?: string;
   readonly externalId: string;
+  /** Not created (not listed) until this many ms after the server started serving. */
+  readonly appearAfterMs?: number;
 }
 
 export type StatusState = 'error' | 'failure' | 'pending' | 'success';

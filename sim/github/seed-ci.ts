@@ -23,6 +23,7 @@ export function addCheckRun(state: SimState, seed: CheckRunSeed): M.CheckRun {
     ...(runId !== undefined && { runId }),
     ...(seed.detailsUrl !== undefined && { detailsUrl: seed.detailsUrl }),
     externalId: isActions ? `sim-${id}` : '',
+    ...(seed.appearAfterMs !== undefined && { appearAfterMs: seed.appearAfterMs }),
   };
   state.checkRuns.push(run);
   return run;

@@ -63,6 +63,8 @@ export interface CheckRunSeed {
   completeAfterMs?: number;
   /** Conclusion reached at `completeAfterMs` (default success). */
   completeWith?: M.Conclusion;
+  /** Created this many ms after the server started serving: not listed before (a check that reports late). */
+  appearAfterMs?: number;
 }
 
 export interface StatusSeed {

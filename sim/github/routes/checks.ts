@@ -74,10 +74,15 @@ function latestOnly(runs: CheckRun[]): CheckRun[] {
   return runs.filter((run) => newest.get(key(run)) === run);
 }
 
+/** A check run seeded with `appearAfterMs` does not exist yet before that clock time. */
+function exists(ctx: Ctx, run: CheckRun): boolean {
+  return run.appearAfterMs === undefined || ctx.state.now() - ctx.state.servingSince >= run.appearAfterMs;
+}
+
 function listForRef(ctx: Ctx) {
   const sha = shaOf(ctx, ctx.params.ref ?? '');
   const { check_name: name, status, app_id: appId, filter } = ctx.query;
-  let runs = ctx.state.checkRuns.filter((run) => run.headSha === sha).sort((a, b) => b.id - a.id);
+  let runs = ctx.state.checkRuns.filter((run) => run.headSha === sha && exists(ctx, run)).sort((a, b) => b.id - a.id);
   if (filter !== 'all') runs = latestOnly(runs);
   if (name !== undefined) runs = runs.filter((run) => run.name === name);
   if (appId !== undefined) runs = runs.filter((run) => run.app.id === appId);
@@ -153,7 +158,7 @@ export const checkHandlers: HandlerTable = {
   'checks/list-for-ref': listForRef,
   'checks/get': (ctx) => {
     const run = ctx.state.checkRuns.find((r) => r.id === intParam(ctx, 'check_run_id'));
-    if (!run) throw notFound();
+    if (!run || !exists(ctx, run)) throw notFound();
     return ok(checkRunJson(ctx, run));
   },
   'repos/list-commit-statuses-for-ref': (ctx) => {
