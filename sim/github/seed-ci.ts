@@ -82,7 +82,11 @@ function workflowName(path: string): string {
   return base.length <= 3 ? base.toUpperCase() : base.charAt(0).toUpperCase() + base.slice(1);
 }
 
-/** The run, created on first mention; a job of a later attempt makes that the run's attempt. */
+/**
+ * The run, created on first mention; a job of a later attempt makes that the run's attempt. Its
+ * check runs join the run's one suite: "Re-running a run (any attempt) adds check runs to the
+ * *same* suite" (reference/github-actions.md, "Check suites").
+ */
 function runFor(state: SimState, runId: number, seed: RunSeed = {}, attempt?: number): M.WorkflowRun {
   const run = state.runs.get(runId) ?? addRun(state, { ...seed, id: runId });
   if (attempt === undefined || attempt <= run.attempt) return run;

@@ -37,7 +37,8 @@ function runJson(ctx: Ctx, run: WorkflowRun, attempt = run.attempt) {
     created_at: iso(run.createdAt),
     updated_at: iso(ctx.state.now()),
     run_started_at: iso(run.createdAt),
-    // `actor` started the run; `triggering_actor` the attempt (differs after someone else's re-run).
+    // `actor` started the run; `triggering_actor` the attempt (differs after someone else's re-run;
+    // GITHUB_TRIGGERING_ACTOR, GitHub changelog 2022-07-19, reference/github-actions.md).
     actor: simpleUser(ctx.state, ctx.links, run.actor),
     triggering_actor: simpleUser(ctx.state, ctx.links, run.triggeringActor),
     jobs_url: `${api}/jobs`,
