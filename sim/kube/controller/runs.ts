@@ -61,7 +61,7 @@ const WHY: Record<Exclude<RunPhase, 'Successful'>, (limit: number | undefined) =
   Error: (limit) => `consecutiveErrors (${(limit ?? 4) + 1}) > consecutiveErrorLimit (${limit ?? 4})`,
 };
 const LIMIT_FIELD = { Failed: 'failureLimit', Inconclusive: 'inconclusiveLimit', Error: 'consecutiveErrorLimit' } as const;
-/** analysisutil.IsWorse order. */
+/** `analysisStatusOrder` of utils/analysis/helpers.go (IsWorse): Successful < Running/Pending < Inconclusive < Error < Failed. */
 const RANK: Record<string, number> = { Successful: 0, Running: 1, Pending: 1, Inconclusive: 2, Error: 3, Failed: 4 };
 
 export class RunRuntime {
