@@ -155,6 +155,8 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       const moved = underLock.stableHash !== cluster.stableHash ? [`read again under the release lock: stable is now ${underLock.stableHash}, was ${cluster.stableHash} (a release finished meanwhile)`] : [];
       cluster = results.cluster = { ...underLock, checks: [...cluster.checks, ...moved] };
     }
+    // A run cancelled while it waited for the lock or read the cluster again tags nothing.
+    signal?.throwIfAborted();
 
     started = begin('tag');
     const tag = (results.tag = await createTag(settings, github, checked.tagExists));

@@ -7,6 +7,7 @@ import { LEASES } from '../../sim/kube/resources.js';
 import { NEW_IMAGE, STABLE_IMAGE, type World } from '../../sim/world.js';
 import { RUN_ID } from '../../sim/run-action.js';
 import { worldPerTest } from './per-test-world.js';
+import { rendered } from './report-text.js';
 
 const start = worldPerTest();
 const LEASE = '/apis/coordination.k8s.io/v1/namespaces/prod/leases';
@@ -38,12 +39,12 @@ describe('release lock', () => {
     expect(loser.run.code).toBe(1);
     expect(loser.run.outputs.result).toBe('failed');
     expect(loser.run.report().split('\n')[0]).toMatch(/^# FAILED/);
-    expect(loser.run.report()).toContain(`Lease prod/release-to-prod-checkout-api is held by ${holder(winner.id)}`);
+    expect(rendered(loser.run.report())).toContain(`Lease prod/release-to-prod-checkout-api is held by ${holder(winner.id)}`);
     expect(loser.run.stdout).toContain(`is held by ${holder(winner.id)}`);
     // The loser tagged nothing and its image never reached the cluster.
     expect(w.github.state.resolve(`tags/${loser.tag}`)).toBeUndefined();
     expect(w.github.state.resolve(`tags/${winner.tag}`)).toBeDefined();
-    expect(w.kube.writes().filter((r) => carries(r, loser.image) || carries(r, loser.tag))).toEqual([]);
+    expect(w.kube.writes().filter((r) => r.status < 400 && (carries(r, loser.image) || carries(r, loser.tag)))).toEqual([]);
     expect(image(w)).toBe(winner.image);
     // Only the winner's Lease writes succeeded: created, renewed perhaps, deleted at the end. The
     // loser's create, if it raced the winner's, was refused by the API server (409 AlreadyExists).
@@ -64,8 +65,8 @@ describe('release lock', () => {
     expect(later.stdout).toContain('waiting for the release lock');
     // The later run read the cluster again under the lock: its stable is the earlier run's release,
     // so a rollback would have gone back to that, not to the version both runs first saw.
-    expect(later.report()).toMatch(/read again under the release lock: stable is now \w+, was \w+ \(a release finished meanwhile\)/);
-    expect(earlier.report()).not.toContain('read again under the release lock');
+    expect(rendered(later.report())).toMatch(/read again under the release lock: stable is now \w+, was \w+ \(a release finished meanwhile\)/);
+    expect(rendered(earlier.report())).not.toContain('read again under the release lock');
     expect(image(w)).toBe(later === second ? OTHER_IMAGE : NEW_IMAGE);
     expect(w.kube.getRollout('prod', 'checkout-api').status).toMatchObject({ phase: 'Healthy' });
   }, 120_000);
@@ -75,8 +76,8 @@ describe('release lock', () => {
     w.kube.addLease({ namespace: 'prod', name: 'release-to-prod-checkout-api', holderIdentity: holder(999), leaseDurationSeconds: 3600 });
     const run = await w.run();
     expect(run.code).toBe(1);
-    expect(run.report()).toContain(`is held by ${holder(999)}`);
-    expect(run.report()).toContain('lock-wait-minutes');
+    expect(rendered(run.report())).toContain(`is held by ${holder(999)}`);
+    expect(rendered(run.report())).toContain('lock-wait-minutes');
     expect(w.kube.writes()).toEqual([]);
     expect(w.github.state.resolve('tags/v2.14.0')).toBeUndefined();
     expect(image(w)).toBe(STABLE_IMAGE);
@@ -92,6 +93,21 @@ describe('release lock', () => {
     expect(leaseWrites[0]).toBe('PUT');
     expect(leaseWrites.at(-1)).toBe('DELETE');
     expect(image(w)).toBe(STABLE_IMAGE);
+  });
+
+  it('a cancelled run (SIGINT) still deletes its Lease', async () => {
+    const w = await start();
+    let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+    const run = await w.run({ slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 1, interval_seconds: 5}' }, {
+      onSpawn: (c) => (child = c),
+      onLine: (line) => {
+        if (line.includes('Lease prod/release-to-prod-checkout-api taken')) child?.kill('SIGINT');
+      },
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain('lock: Lease prod/release-to-prod-checkout-api released (deleted)');
+    expect(writesBy(w, /\/leases/).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201', 'DELETE 200']);
+    expect(w.kube.store.list(LEASES)).toEqual([]);
   });
 
   it('a dry run takes no lock', async () => {

@@ -6,6 +6,7 @@ import { DEPLOYMENTS } from '../../sim/kube/resources.js';
 import { RolloutsPlugin } from '../../sim/kube/plugin.js';
 import { NEW_IMAGE, ROLLOUT, STABLE_IMAGE } from '../../sim/world.js';
 import { worldPerTest } from './per-test-world.js';
+import { rendered } from './report-text.js';
 
 const start = worldPerTest();
 const HOTFIX = 'ghcr.io/acme/checkout-api:hotfix-7';
@@ -27,8 +28,8 @@ describe('ownership of the canary', () => {
     expect(run.code).toBe(1);
     expect(run.outputs.result).toBe('failed');
     expect(run.report().split('\n')[0]).toMatch(/^# FAILED/);
-    expect(run.report()).toContain(`${HOTFIX} (pod-template hash ${theirHash})`);
-    expect(run.report()).toContain("Not rolled back: the canary is not this run's");
+    expect(rendered(run.report())).toContain(`${HOTFIX} (pod-template hash ${theirHash})`);
+    expect(rendered(run.report())).toContain("Not rolled back: the canary is not this run's");
     // Their canary was neither promoted nor undone by the run: still their image, never fully promoted.
     expect(templateImage(theirs.spec.template)).toBe(HOTFIX);
     expect(theirs.status!.stableRS).not.toBe(theirHash);
@@ -46,7 +47,7 @@ describe('ownership of the canary', () => {
     const run = await w.run();
     expect(run.code).toBe(1);
     expect(run.report().split('\n')[0]).toMatch(/^# FAILED/);
-    expect(run.report()).toContain('Deployment checkout-api (the workloadRef of Rollout checkout-api) still asks for 6 pods');
+    expect(rendered(run.report())).toContain('Deployment checkout-api (the workloadRef of Rollout checkout-api) still asks for 6 pods');
     expect(w.kube.writes()).toEqual([]);
     expect(w.github.state.resolve('tags/v2.14.0')).toBeUndefined();
     expect(templateImage((w.kube.getDeployment('prod', 'checkout-api').spec as { template: unknown }).template)).toBe(STABLE_IMAGE);
@@ -58,6 +59,6 @@ describe('ownership of the canary', () => {
     expect(run.code).toBe(0);
     // As a workflow warning (the runner's command encoding turns % into %25) and in the report.
     expect(run.stdout).toMatch(/^::warning::scaleDownDelaySeconds is 30 s \(the default with traffic routing\), shorter than the 100%25 bake \(36 s\)/m);
-    expect(run.report()).toContain('set spec.strategy.canary.scaleDownDelaySeconds to at least 37 on Rollout checkout-api');
+    expect(rendered(run.report())).toContain('set spec.strategy.canary.scaleDownDelaySeconds to at least 37 on Rollout checkout-api');
   });
 });

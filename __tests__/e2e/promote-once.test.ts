@@ -5,6 +5,7 @@
 import type { RequestRecord } from '../../sim/kube/index.js';
 import { NEW_IMAGE, type World } from '../../sim/world.js';
 import { worldPerTest } from './per-test-world.js';
+import { rendered } from './report-text.js';
 
 const start = worldPerTest();
 const STATUS = '/apis/argoproj.io/v1alpha1/namespaces/prod/rollouts/checkout-api/status';
@@ -25,7 +26,7 @@ async function releaseWithLostPromote(w: World, fault: { destroy?: boolean }) {
   // One promote per pause, each conditional on its own step: the lost one was never sent again.
   expect(promotes(w).map(stepIndexOf)).toEqual([1, 3]);
   expect(promotes(w).map((r) => r.status)).toEqual([fault.destroy ? 0 : 504, 200]);
-  expect(run.report()).toContain('(an earlier request had landed)');
+  expect(rendered(run.report())).toContain('(an earlier request had landed)');
   expect(w.kube.getRollout('prod', 'checkout-api').status).toMatchObject({ phase: 'Healthy' });
   expect((w.kube.getRollout('prod', 'checkout-api').spec.template as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image).toBe(NEW_IMAGE);
 }

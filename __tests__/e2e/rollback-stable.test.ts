@@ -6,6 +6,7 @@
 import type { KObject } from '../../sim/kube/types.js';
 import { DIGEST, STABLE_IMAGE, type World } from '../../sim/world.js';
 import { worldPerTest } from './per-test-world.js';
+import { rendered } from './report-text.js';
 
 const start = worldPerTest();
 const breachAt25 = { env: { SLO_PLAN: JSON.stringify({ 25: { error_rate: 0.05, p95_latency_ms: 140 } }) } };
@@ -45,7 +46,7 @@ async function breachAndCheck(w: World, inputs: Record<string, string> = {}): Pr
   expect(hashes(w)).toHaveLength(ownedBefore + 1);
   expect(hashes(w)).toContain(before);
   expect(run.json('devops/status/deploy-result.json')).toMatchObject({ rollback: { status: 'rolled-back', mode: 'abort+undo' } });
-  return run.report();
+  return rendered(run.report());
 }
 
 describe('rollback lands on the same stable ReplicaSet', () => {
