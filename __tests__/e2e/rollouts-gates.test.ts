@@ -3,6 +3,7 @@
 // sample interval and reported at the weight in force, and a pause re-added by a stale controller
 // cache promoted once more.
 import type { RequestRecord } from '../../sim/kube/index.js';
+import { loadFixture } from '../../sim/kube/fixtures/rollouts/index.js';
 import { RolloutsPlugin } from '../../sim/kube/plugin.js';
 import { ROLLOUT, STABLE_IMAGE, type World } from '../../sim/world.js';
 import { worldPerTest } from './per-test-world.js';
@@ -25,7 +26,6 @@ describe('timed pauses', () => {
     // One promote only: the indefinite pause at 50%; the timed one was left to the controller.
     expect(statusWrites(w).filter((b) => b.includes('pauseConditions'))).toHaveLength(1);
     expect(run.report()).toContain('timed pause (the controller advances)');
-    if (process.env.SHOW_REPORT) console.log(run.report());
   });
 
   it('a breach during a timed pause aborts at its weight (exit 3) before the controller moves on', async () => {
@@ -91,5 +91,55 @@ describe('a stale controller cache (Argo ≤ v1.9.1, reference §9.4)', () => {
     expect(run.report()).toContain('paused again at the same index after the promote');
     const completed = w.kube.controller.events.filter((e) => e.reason === 'RolloutStepCompleted').map((e) => e.message);
     expect(completed).toContain('Rollout step 4/5 completed (pause)');
+  });
+});
+
+describe('analysis decides (AnalysisRuns read through the Kubernetes API)', () => {
+  /** A world whose only Rollout is the fixture, Healthy on its v1 image. */
+  async function fixtureWorld(name: string): Promise<World> {
+    const w = await start({ rollout: false });
+    w.kube.addManifests(loadFixture(name), { namespace: 'prod', image: `ghcr.io/acme/${name}:v1` });
+    return w;
+  }
+  const inputsFor = (name: string) => ({ service: name, container: name, image: `ghcr.io/acme/${name}` });
+
+  it('a failed inline analysis: the controller aborts, exit 3, the report names the analysis and the failing metric', async () => {
+    const w = await fixtureWorld('analysis-inline');
+    w.kube.controller.scriptAnalysis('analysis-inline', {
+      kind: 'Step', phase: 'Failed', afterMs: 400,
+      metricResults: [{ name: 'success-rate', phase: 'Failed', message: 'result [0.81] below 0.95', measurements: [{ value: '[0.81]', phase: 'Failed' }] }],
+    });
+    const run = await w.run(inputsFor('analysis-inline'));
+    expect(run.code).toBe(3);
+    expect(run.outputs['aborted-at-step']).toBe('20');
+    const result = run.json('devops/status/deploy-result.json');
+    expect(result).toMatchObject({ state: 'analysis_failed', aborted_at_step: 20, tripped: { metric: 'success-rate', weight: 20 } });
+    expect(result.tripped.detail).toMatch(/^AnalysisRun analysis-inline-\S+ \(analysis step 2\) Failed: metric "success-rate" Failed/);
+    expect(run.report()).toContain('### Analysis');
+    expect(run.report()).toContain('success-rate');
+    expect(w.kube.getRollout('prod', 'analysis-inline').status).toMatchObject({ phase: 'Healthy' });
+  });
+
+  it('a successful inline analysis passes its gate; the report shows the run and its result', async () => {
+    const w = await fixtureWorld('analysis-inline');
+    w.kube.controller.scriptAnalysis('analysis-inline', { kind: 'Step', phase: 'Successful', afterMs: 300, metricResults: [{ name: 'success-rate', phase: 'Successful', measurements: [{ value: '[0.99]', phase: 'Successful' }] }] });
+    const run = await w.run(inputsFor('analysis-inline'));
+    expect(run.code).toBe(0);
+    const step = run.json('devops/status/deploy-result.json').steps[0];
+    expect(step).toMatchObject({ weight: 20, gate: 'analysis', outcome: 'passed' });
+    expect(step.analysis).toEqual([expect.objectContaining({ kind: 'AnalysisRun', type: 'Step', step_index: 1, phase: 'Successful' })]);
+  });
+
+  it('an inconclusive background analysis (paused InconclusiveAnalysisRun) is a breach: exit 3, never waited out', async () => {
+    const w = await fixtureWorld('analysis-background');
+    w.kube.controller.scriptAnalysis('analysis-background', { kind: 'Background', phase: 'Inconclusive', afterMs: 300, metricResults: [{ name: 'success-rate', phase: 'Inconclusive' }] });
+    const run = await w.run({ ...inputsFor('analysis-background'), slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 0.1, interval_seconds: 0.5}', 'step-timeout-minutes': '2' });
+    expect(run.code).toBe(3);
+    expect(run.outputs['aborted-at-step']).toBe('20');
+    const result = run.json('devops/status/deploy-result.json');
+    expect(result).toMatchObject({ state: 'analysis_inconclusive', aborted_at_step: 20, tripped: { metric: 'success-rate' } });
+    expect(result.tripped.detail).toContain('an inconclusive analysis is a breach');
+    // Seen by the health watch, not after a step timeout.
+    expect(Date.parse(result.finished) - Date.parse(result.started)).toBeLessThan(30_000);
   });
 });

@@ -62,6 +62,8 @@ export interface Snapshot {
   readonly degraded?: { readonly reason: string; readonly message: string };
   /** Paused by the controller because an AnalysisRun or Experiment came back Inconclusive (reference §11). */
   readonly inconclusive?: { readonly reason: string; readonly message: string };
+  /** Pods as the status counts them, for progress lines: the new ReplicaSet's, and available of all. */
+  readonly pods: { readonly updated: number; readonly available: number; readonly desired: number };
 }
 
 export function snapshot(rollout: RolloutObject, workloadGeneration?: number): Snapshot {
@@ -90,6 +92,7 @@ export function snapshot(rollout: RolloutObject, workloadGeneration?: number): S
       ? { reason: degradedCondition?.type === 'InvalidSpec' ? 'InvalidSpec' : degradedCondition?.reason ?? message.split(':')[0] ?? 'Degraded', message: message || degradedCondition?.message || '' }
       : undefined,
     inconclusive: inconclusiveOf(status, pauseConditions),
+    pods: { updated: status.updatedReplicas ?? 0, available: status.availableReplicas ?? 0, desired: Number((rollout.spec as { replicas?: number }).replicas ?? 1) },
   };
 }
 
@@ -194,9 +197,10 @@ export function locate(s: Snapshot, target: LocateTarget): Position {
   const index = s.stepIndex ?? 0;
   if (target.pauseIndex !== undefined && target.from === undefined) {
     if (s.fullyPromoted) return { kind: 'skipped', why: `the rollout is fully promoted before the ${target.weight}% gate ran` };
-    if (index > to) return { kind: 'skipped', why: `the rollout is at step ${index}, past the pause after setWeight ${target.weight} (step ${to})` };
+    if (index > to) return { kind: 'skipped', why: `the rollout is at step ${index + 1}, past the pause after setWeight ${target.weight} (step ${to + 1})` };
   } else if (s.fullyPromoted || index > to) return { kind: 'passed', stepIndex: s.fullyPromoted ? Math.max(index, to + 1) : index };
   const paused = target.paused ?? target.pauseIndex !== undefined;
   if (index >= from && index <= to && (!paused || index > from || s.pausedAtStep)) return { kind: 'at-step' };
-  return { kind: 'waiting', why: `at step ${index}, ${s.phase}${s.message ? ` - ${s.message}` : ''}` };
+  // Progress for the log: one line each time it changes (wait.ts prints a why only when it differs).
+  return { kind: 'waiting', why: `at step ${index + 1}, ${s.phase}${s.message ? ` - ${s.message}` : ''} (canary pods ${s.pods.updated}, available ${s.pods.available} of ${s.pods.desired} desired)` };
 }
