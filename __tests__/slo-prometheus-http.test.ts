@@ -204,3 +204,22 @@ describe('prometheus provider: ping', () => {
     await expect(prometheusProvider(config, { fetch: denied }).ping()).rejects.toThrow('Prometheus at https://metrics.example/prometheus answered HTTP 403: check the credentials in prometheus-headers');
   });
 });
+
+describe('prometheus provider through the bake: a passing 502', () => {
+  it('asks again within the sample period, so one proxy 502 does not abort a healthy canary', async () => {
+    const { bake } = await import('../src/slo/bake.js');
+    let now = Date.parse('2026-11-26T10:00:00Z');
+    const clock = { now: () => new Date(now), sleep: async (ms: number) => void (now += ms) };
+    let calls = 0;
+    const flaky = (async (input: string | URL | Request, init?: RequestInit) => {
+      calls += 1;
+      // The first request of the second sample meets a proxy's 502; everything else is healthy.
+      if (calls === 4) return new Response('<html>Bad Gateway</html>', { status: 502 });
+      return fakeFetch(healthy).fetch(input, init);
+    }) as typeof fetch;
+    const result = await bake(prometheusProvider(config, { fetch: flaky }), context, { ...slo, windowMinutes: 1 }, clock);
+    expect(result.verdict).toBe('within');
+    expect(result.samples.map((s) => s.verdict)).toEqual(['within', 'within', 'within']);
+    expect(result.samples.every((s) => s.errorRate === 0.0012)).toBe(true);
+  });
+});
