@@ -2,6 +2,7 @@
 // validate → approve → preflight → CI gate → tag → canary → rollback + incident | changelog → report.
 // (Validation happens before this is called; main writes the report from what this returns.)
 import { buildChangelog, collectSuspects, type ChangelogResult } from './changelog/index.js';
+import type { SuspectChange } from './changelog/suspects.js';
 import type { ChangelogPort } from './changelog/port.js';
 import type { Clock } from './clock.js';
 import type { GitHubPort } from './github/port.js';
@@ -53,6 +54,13 @@ export interface ReleaseRun {
   readonly incident?: IncidentResult;
   readonly changelog?: ChangelogResult;
   readonly githubRelease?: GitHubReleaseResult;
+  /** The changes since the previous release, collected on the rollback path for the incident and the report. */
+  readonly suspects?: Suspects;
+}
+
+export interface Suspects {
+  readonly from?: string;
+  readonly changes: readonly SuspectChange[];
 }
 
 export interface Ports {
@@ -207,7 +215,7 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       started = begin('incident');
       // Read-only and best effort: an incident without its suspect list beats no incident, and a
       // cancelled run has seconds left before the runner kills it.
-      const suspects = signal?.aborted ? undefined : await collectSuspects(settings, ports.changelog).catch(() => undefined);
+      const suspects = (results.suspects = signal?.aborted ? undefined : await collectSuspects(settings, ports.changelog).catch(() => undefined));
       let incidentLine: string;
       try {
         const incident = (results.incident = await openIncident(settings, github, { canary: deployed, rollback: undone, suspects, reportPath: ports.reportPath }, clock));

@@ -104,6 +104,8 @@ export interface Settings {
   readonly kubeconfig?: string;
   /** The kubeconfig context to use (kube-context); undefined: the kubeconfig's current context. */
   readonly kubeContext?: string;
+  /** Base URL of the Argo Rollouts dashboard (its root path included): the report links the Rollout there. */
+  readonly rolloutsDashboardUrl?: string;
   readonly githubToken: string;
   readonly reportDir: string;
   readonly incidentLabels: readonly string[];
@@ -223,6 +225,7 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
   const lockWaitMinutes = parseNumber('lock-wait-minutes', get('lock-wait-minutes') || '0', { min: 0, max: 360 }, bad);
   const kubeconfig = parseKubeconfig(input('kubeconfig'), bad, secrets);
   const kubeContext = parseKubeContext(get('kube-context'), kubeconfig, bad);
+  const rolloutsDashboardUrl = parseDashboardUrl(get('rollouts-dashboard-url'), bad);
   const reportDir = parseReportDir(get('report-dir') || 'devops', bad);
   const incidentLabels = parseList('incident-labels', get('incident-labels') || 'incident', bad);
 
@@ -240,12 +243,28 @@ export function parseSettings(input: Inputs, env: Env): ParseResult {
   const settings: Settings = {
     environment, version, sha, service, namespace, container, image, digest, canarySteps, allowCoarseCanary, slo, sloProvider,
     previousReleaseTag, approvers, dryRun, createRelease, ciWaitMinutes, ignoreChecks, requiredChecks, checkRunId,
-    stepTimeoutMinutes, lockWaitMinutes, kubeconfig, kubeContext, githubToken, reportDir, incidentLabels, run,
+    stepTimeoutMinutes, lockWaitMinutes, kubeconfig, kubeContext, rolloutsDashboardUrl, githubToken, reportDir, incidentLabels, run,
   };
   return { settings: deepFreeze(settings), errors, secrets, partial };
 }
 
 type Bad = (name: string, message: string) => void;
+
+/** An http(s) base URL, without query or fragment: the report appends `/rollout/<namespace>/<name>`. */
+function parseDashboardUrl(raw: string, bad: Bad): string | undefined {
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+    bad('rollouts-dashboard-url', `'${truncate(raw)}' is not the http(s) base URL of the Argo Rollouts dashboard (no query, fragment or credentials), e.g. https://rollouts.example.com/rollouts`);
+    return undefined;
+  }
+  return url.href.replace(/\/+$/, '');
+}
 
 function required(name: string, value: string, bad: Bad): string {
   if (!value) bad(name, 'is required');

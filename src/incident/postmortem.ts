@@ -80,7 +80,7 @@ export function renderPostmortem(facts: PostmortemFacts): string {
   ].join('\n\n') + '\n';
 }
 
-function suspectsSection(suspects: PostmortemFacts['suspects'], links: ReturnType<typeof webLinks>): string {
+export function suspectsSection(suspects: PostmortemFacts['suspects'], links: ReturnType<typeof webLinks>): string {
   if (!suspects) return '_The changes in this release could not be listed._';
   const intro = suspects.from ? `Changes between ${code(suspects.from)} and this release:` : 'Changes in this release (first release: all history):';
   if (suspects.changes.length === 0) return `${intro} none found.`;

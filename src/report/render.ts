@@ -8,6 +8,8 @@ import type { CiGateResult } from '../stages/ci-gate.js';
 import { canarySection, rollbackSection, timelineSection } from './canary.js';
 import { personLink, webLinks } from '../changelog/render.js';
 import { code, codeBlock, inert, raw, table } from './markdown.js';
+import { externalLink, headerLines, releaseFacts, shortDigests } from './header.js';
+import { suspectsSection } from '../incident/postmortem.js';
 
 export interface ReportInput {
   readonly outcome: Outcome;
@@ -32,6 +34,7 @@ export function renderReport(input: ReportInput): string {
   const sections = [
     `# ${inert(title)}`,
     `> ${inert(outcome.headline)}`,
+    headerLines(outcome, settings, run),
     summaryTable(input),
     reasons(input),
     run ? stagesTable(run) : '',
@@ -41,6 +44,8 @@ export function renderReport(input: ReportInput): string {
     run?.tag ? `## Tag\n${inert(run.tag.detail)}` : '',
     run?.canary ? canarySection(run.canary, settings!) : '',
     run?.rollback ? rollbackSection(run.rollback) : '',
+    // The incident's suspects, here too: the report is what the on-call reads first.
+    run?.rollback && settings ? `## Suspect changes\n${suspectsSection(run.suspects, webLinks(settings.run))}` : '',
     run?.incident ? incidentSection(run.incident, settings!) : '',
     timelineSection(run?.canary, run?.rollback),
     run?.deployment ? deploymentLine(run) : '',
@@ -55,12 +60,14 @@ function summaryTable({ settings, raw: given, startedAt, finishedAt, githubWrite
   const rows: [string, Parameters<typeof table>[1][number][number]][] = [];
   if (settings) {
     const { run } = settings;
+    const { previousImage } = releaseFacts(settings, release);
     rows.push(
       ['Service', `${code(settings.service)} in namespace ${code(settings.namespace)}, container ${code(settings.container)}`],
       ['Version', code(settings.version.tag)],
       ['Commit', code(settings.sha)],
       ['Environment', code(settings.environment)],
       ['Image', code(settings.digest ? `${settings.image}@${settings.digest}` : `${settings.image} (no digest: dry run)`)],
+      ['Previous image', previousImage ? code(previousImage) : '—'],
       ['Canary steps', canaryStepsText(settings.canarySteps, release?.cluster?.plan)],
       ['SLO', `error rate ≤ ${settings.slo.errorRateMax}, p95 ≤ ${settings.slo.p95LatencyMs} ms, window ${settings.slo.windowMinutes} min, sample every ${settings.slo.intervalSeconds} s (provider: ${settings.sloProvider.kind})`],
       ['Workflow run', run.runUrl ? raw(`[${run.runId}${run.runAttempt > 1 ? ` attempt ${run.runAttempt}` : ''}](${run.runUrl})`) : 'none (run outside GitHub Actions)'],
@@ -88,7 +95,8 @@ function reasons({ outcome, settings }: ReportInput): string {
 }
 
 function stagesTable(run: ReleaseRun): string {
-  return `## Stages\n${table(['Stage', 'Result', 'Seconds', 'What happened'], run.stages.map((s) => [s.name, s.status, s.seconds.toFixed(1), s.summary]))}`;
+  // Digests shortened: a 71-character word would push the table sideways (the full ones are above).
+  return `## Stages\n${table(['Stage', 'Result', 'Seconds', 'What happened'], run.stages.map((s) => [s.name, s.status, s.seconds.toFixed(1), shortDigests(s.summary)]))}`;
 }
 
 function approvalSection(run: ReleaseRun): string {
@@ -99,8 +107,9 @@ function approvalSection(run: ReleaseRun): string {
 function ciSection(ci: CiGateResult, settings: Settings): string {
   const { evaluation } = ci;
   const rows = [
-    ...evaluation.runs.map((r) => [r.name, `check run (${r.app || 'app'})`, r.status === 'completed' ? r.conclusion ?? '' : r.status, r.verdict, r.reason ?? '']),
-    ...evaluation.statuses.map((s) => [s.context, 'commit status', s.state, s.verdict, s.reason ?? '']),
+    // Each check links to its run (details_url / target_url), where its failure can be read.
+    ...evaluation.runs.map((r) => [raw(externalLink(r.name, r.detailsUrl)), `check run (${r.app || 'app'})`, r.status === 'completed' ? r.conclusion ?? '' : r.status, r.verdict, r.reason ?? '']),
+    ...evaluation.statuses.map((s) => [raw(externalLink(s.context, s.targetUrl)), 'commit status', s.state, s.verdict, s.reason ?? '']),
   ];
   const lines = [
     `## CI gate: ${ci.status === 'green' ? 'green' : 'not green'}`,
