@@ -37,6 +37,8 @@ export interface RunOptions {
   /** Where a new workspace is made (default: the OS temp folder); a World passes its own, removed by stop(). */
   readonly tempRoot?: string;
   readonly timeoutMs?: number;
+  /** Node's arguments instead of the bundle, e.g. to import src/main.ts and call run() as @github/local-action does. */
+  readonly node?: readonly string[];
   /** Called with the child once it runs (e.g. to send it a signal). */
   readonly onSpawn?: (child: ReturnType<typeof spawn>) => void;
   /** Called with each line the action prints (the demo shows progress with it). */
@@ -51,18 +53,18 @@ function expandDefault(value: string, sha: string): string {
     .replace('${{ job.check_run_id }}', '');
 }
 
-export async function runAction({ inputs, env = {}, workspace, tempRoot = tmpdir(), timeoutMs = 120_000, onSpawn, onLine }: RunOptions): Promise<ActionRun> {
+export async function runAction({ inputs, env = {}, workspace, tempRoot = tmpdir(), timeoutMs = 120_000, node, onSpawn, onLine }: RunOptions): Promise<ActionRun> {
   const dir = workspace ?? mkdtempSync(path.join(tempRoot, 'rtp-e2e-'));
   // RUNNER_TEMP lives only as long as the run (as on a runner): removed once the outputs are read.
   const runnerTemp = mkdtempSync(path.join(tempRoot, 'rtp-runner-'));
   try {
-    return await runIn(dir, runnerTemp, { inputs, env, timeoutMs, onSpawn, onLine });
+    return await runIn(dir, runnerTemp, { inputs, env, timeoutMs, node, onSpawn, onLine });
   } finally {
     rmSync(runnerTemp, { recursive: true, force: true });
   }
 }
 
-async function runIn(dir: string, runnerTemp: string, { inputs, env = {}, timeoutMs = 120_000, onSpawn, onLine }: RunOptions): Promise<ActionRun> {
+async function runIn(dir: string, runnerTemp: string, { inputs, env = {}, timeoutMs = 120_000, node = [DIST], onSpawn, onLine }: RunOptions): Promise<ActionRun> {
   const outputFile = path.join(runnerTemp, 'output');
   const summaryFile = path.join(runnerTemp, 'summary');
   writeFileSync(outputFile, '');
@@ -95,7 +97,7 @@ async function runIn(dir: string, runnerTemp: string, { inputs, env = {}, timeou
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  const child = spawn(process.execPath, [DIST], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, node, { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   onSpawn?.(child);
   let stdout = '';
   let stderr = '';

@@ -1,5 +1,5 @@
-// Entrypoint: read the settings, run the release, write the evidence, map the outcome to outputs
-// and the exit code. Everything else lives in release.ts and the stages.
+// The action's run(): read the settings, run the release, write the evidence, map the outcome to
+// outputs and the exit code. Everything else lives in release.ts and the stages; src/index.ts calls it.
 import * as core from '@actions/core';
 import { systemClock } from './clock.js';
 import { createOctokit, gitHubPort } from './github/octokit.js';
@@ -50,8 +50,16 @@ async function main(): Promise<number> {
   return finish({ outcome, startedAt, settings, run, partial: parsed.partial, githubWrites: github.writes, log });
 }
 
-process.exitCode = await main().catch((error: unknown) => {
-  core.setFailed(inertLog(`release-to-prod failed unexpectedly: ${errorMessage(error)}`));
-  core.setOutput('exit-code', '1');
-  return 1;
-});
+/**
+ * The action, once: sets process.exitCode. dist/index.js runs it (src/index.ts); @github/local-action
+ * and the tests import this module and call it themselves.
+ */
+export async function run(): Promise<void> {
+  process.exitCode = await main().catch((error: unknown) => {
+    // With debug logging on (RUNNER_DEBUG), where it happened: src/ files and lines, through the source maps.
+    if (error instanceof Error && error.stack) core.debug(error.stack);
+    core.setFailed(inertLog(`release-to-prod failed unexpectedly: ${errorMessage(error)}`));
+    core.setOutput('exit-code', '1');
+    return 1;
+  });
+}
