@@ -194,6 +194,14 @@ describe('takeLock', () => {
     expect(result.detail).toContain('needs get, create, update and delete on leases (coordination.k8s.io) in namespace prod');
   });
 
+  it('takes no lock for a run that writes nothing to the cluster', async () => {
+    const kube = new FakeKube();
+    const { result, held: lock } = await takeLock(settings(), { kube, clock: new ManualClock(START), log: log(), skip: 'a re-run' });
+    expect(result).toMatchObject({ status: 'skipped', detail: 'no lock taken: a re-run' });
+    expect(lock).toBeUndefined();
+    expect(kube.calls).toHaveLength(0);
+  });
+
   it('takes no lock in a dry run', async () => {
     const kube = new FakeKube();
     const { result, held: lock } = await takeLock(settings({ 'dry-run': 'true' }), { kube, clock: new ManualClock(START), log: log() });

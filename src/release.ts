@@ -147,7 +147,11 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
     // The last moment a cancelled run can stop without having written anything.
     signal?.throwIfAborted();
     started = begin('lock');
-    const locked = await takeLock(settings, { kube, clock, log, signal, checkRunId: ci.own.kind === 'id' ? ci.own.id : undefined });
+    const locked = await takeLock(settings, {
+      kube, clock, log, signal, checkRunId: ci.own.kind === 'id' ? ci.own.id : undefined,
+      // The contract's re-run changes nothing in the cluster: not even a Lease.
+      skip: cluster.alreadyDeployed ? `${settings.service} already runs ${settings.image}@${settings.digest}, fully promoted (a re-run): nothing to write to the cluster` : undefined,
+    });
     results.lock = locked.result;
     lock = locked.held;
     record('lock', started, locked.result.status === 'taken' ? 'passed' : locked.result.status === 'skipped' ? 'skipped' : 'failed', locked.result.detail);

@@ -16,7 +16,11 @@ const OTHER_IMAGE = `ghcr.io/acme/checkout-api@${OTHER_DIGEST}`;
 const OTHER_RUN = RUN_ID + 1;
 const holder = (runId: number) => `https://github.example/acme/shop/actions/runs/${runId}/attempts/1`;
 // Each gate samples for 3 s: the first run holds the lock well past the second one's attempt.
-const SLOW = { slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 0.05, interval_seconds: 0.5}', 'ignore-checks': 'release' };
+// Both wait for a CI check that completes 8 s after the world starts, polling every 2.5 s: both
+// have passed preflight (the Rollout at rest) before either can set its image, so the lock — not
+// preflight's "another release is in progress" — is what decides between them.
+const SLOW = { slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 0.05, interval_seconds: 0.5}', 'ignore-checks': 'release', 'ci-wait-minutes': '0.5' };
+const ciStillRunning = (w: World) => w.github.state.addCheckRun({ sha: w.sha, name: 'e2e', status: 'in_progress', completeAfterMs: 8_000 });
 
 const image = (w: World) => (w.kube.getRollout('prod', 'checkout-api').spec.template as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image;
 const writesBy = (w: World, pattern: RegExp) => w.kube.writes().filter((r: RequestRecord) => pattern.test(r.path));
@@ -31,6 +35,7 @@ function secondRun(w: World, inputs: Record<string, string> = {}) {
 describe('release lock', () => {
   it('two runs of different versions at once: one releases, the other exits 1 naming the holder', async () => {
     const w = await start();
+    ciStillRunning(w);
     const [first, second] = await Promise.all([w.run(SLOW), secondRun(w)]);
     const runs = [{ run: first, id: RUN_ID, tag: 'v2.14.0', image: NEW_IMAGE }, { run: second, id: OTHER_RUN, tag: 'v2.15.0', image: OTHER_IMAGE }];
     const winner = runs.find((r) => r.run.code === 0)!;
@@ -59,8 +64,10 @@ describe('release lock', () => {
 
   it('with lock-wait-minutes the second run waits its turn, then releases on top of the first', async () => {
     const w = await start();
+    ciStillRunning(w);
     const [first, second] = await Promise.all([w.run({ ...SLOW, 'lock-wait-minutes': '1' }), secondRun(w, { 'lock-wait-minutes': '1' })]);
-    for (const run of [first, second]) expect(`${run.code} ${run.outputs.result}`).toBe('0 released');
+    // The headline says why, should a run not release.
+    for (const run of [first, second]) expect(`${run.code} ${run.outputs.result} ${rendered(run.report()).split('\n')[2]}`).toMatch(/^0 released /);
     const [earlier, later] = first.stdout.indexOf('waiting for the release lock') >= 0 ? [second, first] : [first, second];
     expect(later.stdout).toContain('waiting for the release lock');
     // The later run read the cluster again under the lock: its stable is the earlier run's release,
@@ -108,6 +115,17 @@ describe('release lock', () => {
     expect(run.stdout).toContain('lock: Lease prod/release-to-prod-checkout-api released (deleted)');
     expect(writesBy(w, /\/leases/).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201', 'DELETE 200']);
     expect(w.kube.store.list(LEASES)).toEqual([]);
+  });
+
+  it('a re-run after a release writes nothing to the cluster, not even a Lease', async () => {
+    const w = await start();
+    expect((await w.run()).code).toBe(0);
+    const since = w.kube.requests.length;
+    const again = await w.run();
+    expect(again.code).toBe(0);
+    expect(again.outputs.result).toBe('released');
+    expect(again.stdout).toContain('no lock taken: checkout-api already runs');
+    expect(w.kube.requests.slice(since).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
   it('a dry run takes no lock', async () => {

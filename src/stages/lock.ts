@@ -36,6 +36,8 @@ export interface LockPorts {
   readonly local?: string;
   /** This job's check run as the CI gate identified it, when the check-run-id input was empty. */
   readonly checkRunId?: number;
+  /** Why this run needs no lock, when it writes nothing to the cluster (a re-run of a release). */
+  readonly skip?: string;
 }
 
 const MAX_RETRIES = 5;
@@ -51,6 +53,7 @@ export async function takeLock(settings: Settings, ports: LockPorts): Promise<{ 
     status, lease: `${namespace}/${name}`, identity: me, detail, holder, waitedSeconds: (clock.now().getTime() - started) / 1000,
   });
   if (settings.dryRun) return { result: result('skipped', 'dry run: no lock taken') };
+  if (ports.skip) return { result: result('skipped', `no lock taken: ${ports.skip}`) };
 
   let retries = 0;
   let announced: string | undefined;
