@@ -5,6 +5,7 @@ import type { SimGitHub } from '../../sim/github/index.js';
 import { NEW_IMAGE, STABLE_IMAGE } from '../../sim/world.js';
 import { worldPerTest } from './per-test-world.js';
 import { rendered, section } from './report-text.js';
+import { parseCharts } from '../helpers/mermaid.js';
 
 const start = worldPerTest();
 const plan = (p: object) => ({ SLO_PLAN: JSON.stringify(p) });
@@ -40,6 +41,10 @@ describe('report content and outputs', () => {
     expect(section(run.report(), 'Stages')).not.toMatch(/[0-9a-f]{64}/);
     // preflight names the image it found running, shortened there.
     expect(section(run.report(), 'Stages')).toContain(`running ${short(STABLE_IMAGE)}`);
+    // Every chart of the report and of the job summary, through Mermaid's own parser.
+    const charts = [...(await parseCharts(run.report())), ...(await parseCharts(run.summary))];
+    expect(charts.length).toBe(6);
+    for (const chart of charts) expect(chart.diagramType).toBe('xychart');
   });
 
   it('aborted: the suspects as in the incident, production back on the previous image, the tag kept, what a re-run does', async () => {
@@ -61,6 +66,7 @@ describe('report content and outputs', () => {
     // The same table as the incident's postmortem.
     const incident = run.files().find((f) => f.startsWith('incidents/'))!;
     expect(run.file(incident)).toContain(run.report().split('## Suspect changes\n')[1]!.split('\n\n## ')[0]!);
+    for (const chart of await parseCharts(run.report())) expect(chart.diagramType).toBe('xychart');
   });
 
   it('blocked by CI: each check links to its run, an unsafe address is shown as text; no tag, and what a re-run does', async () => {

@@ -8,6 +8,7 @@ import { formatShare } from '../canary/share.js';
 import { describeGate } from '../rollouts/plan.js';
 import { code, inert, table } from './markdown.js';
 import { comparisonSection } from './verdict.js';
+import { COLOURS, xychart } from './chart.js';
 
 const MAX_SAMPLE_ROWS = 200;
 
@@ -91,23 +92,35 @@ export function worst(values: readonly (number | null)[]): number | null {
   return numbers.length > 0 ? Math.max(...numbers) : null;
 }
 
-/** Mermaid xychart-beta: one axis per chart, so weight, error rate and p95 each get their own. */
+/**
+ * Mermaid xychart-beta: one axis per chart, so weight, error rate and p95 each get their own, all
+ * from 0 (a 5% bar reads as 5% of 100), in the palette of chart.ts. The breach is marked on the
+ * chart of the metric that breached (title and ✗ on its sample) and nowhere else.
+ */
 function chart(samples: readonly Sample[], canary: CanaryResult, settings: Settings): string {
   const shown = samples.slice(-60);
-  const breachAt = canary.tripped?.at;
   // Seconds since the canary started: unique where clock times repeat within a second.
   const start = Date.parse(canary.startedAt);
-  const labels = shown.map((s) => `"+${((Date.parse(s.at) - start) / 1000).toFixed(1)}s${s.verdict === 'breach' || s.verdict === 'gate-error' ? ' ✗' : ''}"`);
-  const series = (values: readonly (number | null)[]) => `[${values.map((v) => (v === null || !Number.isFinite(v) ? 0 : Number(v.toPrecision(4)))).join(', ')}]`;
-  const xychart = (title: string, y: string, lines: readonly string[]) =>
-    ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis [${labels.join(', ')}]`, `  y-axis "${y}"`, ...lines.map((l) => `  ${l}`), '```'].join('\n');
-  const breach = breachAt ? ` — ✗ breach at ${breachAt.slice(11, 19)}` : '';
+  const since = (s: Sample) => `+${((Date.parse(s.at) - start) / 1000).toFixed(1)}s`;
+  const measured = (name: string, unit: string, metric: 'error_rate' | 'p95_latency_ms', values: readonly (number | null)[], threshold: number) => {
+    const over = new Set(shown.filter((s) => s.breaches.some((b) => b.metric === metric)));
+    const first = shown.find((s) => over.has(s));
+    const numbers = values.filter((v): v is number => v !== null && Number.isFinite(v));
+    return xychart({
+      title: `${name} vs ${threshold}${first ? ` — ✗ breach at ${first.at.slice(11, 19)}` : ''}`,
+      xLabels: shown.map((s) => `${since(s)}${over.has(s) ? ' ✗' : ''}`),
+      yLabel: unit,
+      yMax: Math.max(threshold * 1.5, ...numbers.map((v) => v * 1.1)),
+      series: [{ kind: 'line', values, colour: COLOURS.measured }, { kind: 'line', values: shown.map(() => threshold), colour: COLOURS.threshold }],
+    });
+  };
+  const tripped = canary.tripped;
   return [
-    `### Canary over time${breach}`,
-    `Time in seconds since the canary started (${canary.startedAt}). Each line chart: the measured value (first line) against its threshold (flat line).`,
-    xychart('Canary weight (%)', '%', [`bar ${series(shown.map((s) => s.step))}`]),
-    xychart(`Error rate vs ${settings.slo.errorRateMax}${breach}`, 'ratio', [`line ${series(shown.map((s) => s.errorRate))}`, `line ${series(shown.map(() => settings.slo.errorRateMax))}`]),
-    xychart(`p95 latency (ms) vs ${settings.slo.p95LatencyMs}${breach}`, 'ms', [`line ${series(shown.map((s) => s.p95LatencyMs))}`, `line ${series(shown.map(() => settings.slo.p95LatencyMs))}`]),
+    `### Canary over time${tripped ? ` — ✗ ${tripped.metric} at ${tripped.at.slice(11, 19)}` : ''}`,
+    `Time in seconds since the canary started (${canary.startedAt}). Bars (blue): the canary's weight. Lines: the measured value (orange) against its threshold (grey, flat); ✗ marks a sample over that threshold.`,
+    xychart({ title: 'Canary weight (%)', xLabels: shown.map(since), yLabel: '%', yMax: 100, series: [{ kind: 'bar', values: shown.map((s) => s.step), colour: COLOURS.secondary }] }),
+    measured('Error rate', 'ratio', 'error_rate', shown.map((s) => s.errorRate), settings.slo.errorRateMax),
+    measured('p95 latency (ms)', 'ms', 'p95_latency_ms', shown.map((s) => s.p95LatencyMs), settings.slo.p95LatencyMs),
   ].join('\n\n');
 }
 

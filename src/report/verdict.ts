@@ -9,16 +9,17 @@ import type { Evidence } from '../slo/compare/types.js';
 import { METRICS } from '../slo/compare/verdict.js';
 import { ratio } from '../slo/compare/words.js';
 import { table } from './markdown.js';
+import { COLOURS } from './chart.js';
 
 interface Step {
   readonly weight: number;
   readonly bake?: BakeResult;
 }
 
-// Mid-luminance colours that read on GitHub's white and its dark (#0d1117) background alike:
-// estimate orange, interval blue (both ends), tolerance grey. Mermaid's default palette follows the
-// page theme and can make two lines the same colour.
-const PALETTE = '#e8590c, #1c7ed6, #1c7ed6, #868e96';
+// The report's chart colours (chart.ts), readable on GitHub's white and dark pages alike: estimate
+// orange, interval blue (both ends), tolerance grey. Mermaid's default palette follows the page
+// theme and can make two lines the same colour.
+const PALETTE = [COLOURS.measured, COLOURS.secondary, COLOURS.secondary, COLOURS.threshold].join(', ');
 
 export function comparisonSection(steps: readonly Step[], settings: Settings): string {
   const compare = settings.slo.compare;
