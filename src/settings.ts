@@ -259,8 +259,10 @@ function parseDashboardUrl(raw: string, bad: Bad): string | undefined {
   } catch {
     url = undefined;
   }
+  // A URL with credentials is not echoed: the report and the log are read by everyone with access to the run.
+  const shown = url && (url.username || url.password) ? `${url.protocol}//…@${url.host}${url.pathname}` : truncate(raw);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
-    bad('rollouts-dashboard-url', `'${truncate(raw)}' is not the http(s) base URL of the Argo Rollouts dashboard (no query, fragment or credentials), e.g. https://rollouts.example.com/rollouts`);
+    bad('rollouts-dashboard-url', `'${shown}' is not the http(s) base URL of the Argo Rollouts dashboard (no query, fragment or credentials: the report shows it to every reader), e.g. https://rollouts.example.com/rollouts`);
     return undefined;
   }
   return url.href.replace(/\/+$/, '');
