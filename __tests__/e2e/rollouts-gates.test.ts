@@ -130,6 +130,17 @@ describe('analysis decides (AnalysisRuns read through the Kubernetes API)', () =
     expect(step.analysis).toEqual([expect.objectContaining({ kind: 'AnalysisRun', type: 'Step', step_index: 1, phase: 'Successful' })]);
   });
 
+  it('a failed experiment step: the controller aborts, exit 3, the report names the Experiment', async () => {
+    const w = await fixtureWorld('experiment-step');
+    w.kube.controller.scriptExperiment('experiment-step', { phase: 'Failed', afterMs: 400, message: 'canary-preview template failed its analysis' });
+    const run = await w.run(inputsFor('experiment-step'));
+    expect(run.code).toBe(3);
+    expect(run.outputs['aborted-at-step']).toBe('25');
+    const result = run.json('devops/status/deploy-result.json');
+    expect(result).toMatchObject({ state: 'analysis_failed', aborted_at_step: 25 });
+    expect(result.tripped.detail).toMatch(/^Experiment experiment-step-\S+ \(experiment\) Failed/);
+  });
+
   it('an inconclusive background analysis (paused InconclusiveAnalysisRun) is a breach: exit 3, never waited out', async () => {
     const w = await fixtureWorld('analysis-background');
     w.kube.controller.scriptAnalysis('analysis-background', { kind: 'Background', phase: 'Inconclusive', afterMs: 300, metricResults: [{ name: 'success-rate', phase: 'Inconclusive' }] });

@@ -90,3 +90,33 @@ describe('every accepted fixture shape releases end to end', () => {
     expect(ro.status?.phase).toBe('Healthy');
   });
 });
+
+describe('every accepted fixture shape rolls back to its stable ReplicaSet on a breach at its first gate', () => {
+  let world: World;
+  const accepted = FIXTURES.filter((f) => f.expected.accepted);
+  beforeAll(async () => {
+    world = await startWorld({ rollout: false });
+    for (const f of accepted) world.kube.addManifests(shortenTimedPauses(loadFixture(f.name)), { namespace: f.name, image: `${image(f.name)}:v1` });
+  });
+  afterAll(async () => world?.stop());
+
+  it.each(accepted.map((f) => [f.name, f] as const))('%s', async (_name, fixture) => {
+    const stable = world.kube.getRollout(fixture.name, fixture.name).status?.stableRS;
+    const sets = world.kube.listReplicaSets(fixture.name).length;
+    const first = fixture.expected.gates[0]!;
+    // An unscripted step analysis (or experiment) ends Successful in 50 ms, before any SLO sample could be taken (the
+    // analysis then decides that weight alone); real ones run for minutes: let them run while we sample.
+    const steps = (world.kube.getRollout(fixture.name, fixture.name).spec.strategy?.canary?.steps ?? []) as Record<string, unknown>[];
+    steps.forEach((step, stepIndex) => {
+      if (step.analysis) world.kube.controller.scriptAnalysis(fixture.name, { namespace: fixture.name, kind: 'Step', stepIndex, phase: 'Successful', afterMs: 10_000 });
+      if (step.experiment) world.kube.controller.scriptExperiment(fixture.name, { namespace: fixture.name, phase: 'Successful', afterMs: 10_000 });
+    });
+    const run = await world.run(inputs(fixture, { 'step-timeout-minutes': '0.5' }), { env: { SLO_PLAN: JSON.stringify({ [String(first)]: { error_rate: 0.5 } }) } });
+    expect({ code: run.code, abortedAt: run.outputs['aborted-at-step'] }).toEqual({ code: 3, abortedAt: String(first) });
+    expect(run.json('devops/status/deploy-result.json')).toMatchObject({ state: 'slo_breach', rollback: { status: 'rolled-back' } });
+    const ro = world.kube.getRollout(fixture.name, fixture.name);
+    // Back on the same stable ReplicaSet: a fast rollback, no new ReplicaSet of the old version.
+    expect({ phase: ro.status?.phase, stable: ro.status?.stableRS, current: ro.status?.currentPodHash }).toEqual({ phase: 'Healthy', stable, current: stable });
+    expect(world.kube.listReplicaSets(fixture.name)).toHaveLength(sets + 1);
+  });
+});
