@@ -15,10 +15,10 @@ describe('README and action.yml', () => {
     expect(Object.keys(action.inputs)).toEqual([
       'environment', 'version', 'sha', 'service', 'namespace', 'container', 'image', 'digest', 'canary-steps', 'slo',
       'prometheus-url', 'prometheus-headers', 'error-rate-query', 'latency-query', 'slo-command', 'previous-release-tag',
-      'approvers', 'dry-run', 'create-release', 'ci-wait-minutes', 'ignore-checks', 'required-checks', 'check-run-id', 'step-timeout-minutes', 'lock-wait-minutes',
-      'kubeconfig', 'kube-context', 'github-token', 'report-dir', 'incident-labels',
+      'approvers', 'dry-run', 'create-release', 'ci-wait-minutes', 'ignore-checks', 'required-checks', 'check-run-id', 'step-timeout-minutes', 'allow-coarse-canary', 'lock-wait-minutes',
+      'kubeconfig', 'kube-context', 'rollouts-dashboard-url', 'github-token', 'report-dir', 'incident-labels',
     ]);
-    expect(Object.keys(action.outputs)).toEqual(['result', 'report-path', 'tag', 'aborted-at-step', 'incident-id', 'incident-url', 'release-url', 'changelog']);
+    expect(Object.keys(action.outputs)).toEqual(['result', 'report-path', 'tag', 'aborted-at-step', 'incident-id', 'incident-url', 'release-url', 'changelog', 'exit-code', 'image', 'previous-image', 'deployment-id']);
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });
 
