@@ -163,7 +163,10 @@ export async function release(settings: Settings, ports: Ports): Promise<Release
       // Preflight read the cluster before the lock: a release that finished meanwhile (while CI
       // or this run waited) moved the stable version. Read it again, now that nobody else can.
       const underLock = await preflightCluster(settings, kube, undefined, signal);
-      if (underLock.reasons.length > 0) return done(failed(`under the release lock: ${underLock.reasons[0]!.split('\n')[0]!}`, [...underLock.reasons]));
+      if (underLock.reasons.length > 0) {
+        for (const reason of underLock.reasons) flag(annotate.preflight(reason));
+        return done(failed(`under the release lock: ${underLock.reasons[0]!.split('\n')[0]!}`, [...underLock.reasons]));
+      }
       const moved = underLock.stableHash !== cluster.stableHash ? [`read again under the release lock: stable is now ${underLock.stableHash}, was ${cluster.stableHash} (a release finished meanwhile)`] : [];
       cluster = results.cluster = { ...underLock, checks: [...cluster.checks, ...moved] };
     }
