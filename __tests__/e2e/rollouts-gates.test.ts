@@ -28,6 +28,28 @@ describe('timed pauses', () => {
     expect(run.report()).toContain('timed pause (the controller advances)');
   });
 
+  it('the controller moving on before the window is sampled: the samples taken decide, and the report says the bake was shortened', async () => {
+    const w = await start({ rollout: { ...ROLLOUT, replicas: 10, steps: [{ setWeight: 10 }, { pause: { duration: 20 } }, { setWeight: 50 }, { pause: {} }] } });
+    let jumped = false;
+    const run = await w.run({ slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 0.2, interval_seconds: 0.5}' }, {
+      onLine: (line) => {
+        // After our first sample at 10%, the simulated clock jumps past the pause's end: the
+        // controller moves on long before the 12 s window is sampled.
+        if (!jumped && line.includes('sample 10% +')) {
+          jumped = true;
+          w.kube.advance(30_000);
+        }
+      },
+    });
+    expect(run.code).toBe(0);
+    const timed = run.json('devops/status/deploy-result.json').steps[0];
+    expect(timed).toMatchObject({ weight: 10, gate: 'timed-pause', outcome: 'passed', shortened: true });
+    expect(timed.samples.length).toBeGreaterThan(0);
+    expect(timed.samples.length).toBeLessThan(25);
+    expect(timed.passed_by).toMatch(/shortened to \d+ samples?/);
+    expect(run.report()).toContain('(shortened: the controller moved on)');
+  });
+
   it('a breach during a timed pause aborts at its weight (exit 3) before the controller moves on', async () => {
     const w = await start({ rollout: { ...ROLLOUT, replicas: 10, steps: [{ setWeight: 10 }, { pause: { duration: 30 } }, { setWeight: 50 }, { pause: {} }] } });
     const run = await w.run({ slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 0.05, interval_seconds: 0.5}' }, { env: plan({ 10: { error_rate: 0.2 } }) });
