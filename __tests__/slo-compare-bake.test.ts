@@ -97,6 +97,27 @@ describe('bake with slo.compare: stable', () => {
     const result = await bake(provider(clock, 0.02, 0.02, 4000, () => false), context(slo), slo, clock);
     expect(result.endedEarly).toBeUndefined();
     expect(result.samples.every((s) => s.comparison?.verdict === 'no-data')).toBe(true);
+    // Every threshold sample was within, yet the step is not passed: slo.no_data (breach) decides.
+    expect(result.samples.slice(0, -1).every((s) => s.verdict === 'within')).toBe(true);
+    expect(result.verdict).toBe('breach');
+    expect(result.breach).toMatchObject({ elapsedSeconds: 300, breaches: [{ metric: 'no_data' }] });
+    expect(result.breach?.summary).toMatch(/^breach: no comparison with stable at the end of the window .* slo\.no_data is breach/);
+  });
+
+  it('passes a step whose comparison had no data only when slo.no_data is pass', async () => {
+    const clock = fakeClock();
+    const slo: Slo = { ...compareSlo({ tolerance: 0.5 }, 0.05), noData: 'pass' };
+    const result = await bake(provider(clock, 0.02, 0.02, 4000, () => false), context(slo), slo, clock);
+    expect(result.verdict).toBe('within');
+    expect(result.samples).toHaveLength(31);
+  });
+
+  it('judges the end of the window on its own counts: counts that stop coming are no data', async () => {
+    const clock = fakeClock();
+    const slo = compareSlo({ tolerance: 0.5 }, 0.05);
+    const result = await bake(provider(clock, 0.02, 0.02, 4000, (t) => t < 200), context(slo), slo, clock);
+    expect(result.verdict).toBe('breach');
+    expect(result.breach?.breaches).toEqual([{ metric: 'no_data', value: null, threshold: null }]);
   });
 
   it('lets the absolute thresholds speak first', async () => {

@@ -83,6 +83,10 @@ export async function bake(provider: SloProviderBackend, context: SloContext, sl
     const compared = comparison?.observe(measurement, (at.getTime() - started.getTime()) / 1000);
     // The absolute thresholds are guardrails: they trip at once and speak first.
     if (compared?.verdict === 'breach' && (judgement.verdict === 'within' || judgement.verdict === 'no-data')) judgement = comparisonBreach(compared);
+    // compare: stable asked a second question; a window that ends without an answer to it has not
+    // shown the canary as good as stable (missing counts are no data, contract), whatever the
+    // thresholds say: slo.no_data decides, as it does for them.
+    if (index === lastIndex && compared?.verdict === 'no-data' && judgement.verdict === 'within' && slo.noData === 'breach') judgement = comparisonNoDataBreach(judgement);
     const sample = { ...toSample(measurement, judgement, at, started, context.step, slo), ...(compared ? { comparison: compared } : {}) };
     samples.push(sample);
     onSample?.(sample);
@@ -152,6 +156,14 @@ function noDataBreach(measurement: Measurement, slo: Slo, judgement: Judgement):
     verdict: 'breach',
     breaches: [{ metric: 'no_data', value: measurement.requests, threshold: slo.minRequests > 0 ? slo.minRequests : null }],
     summary: `breach: no data at the end of the window and slo.no_data is breach (${judgement.summary})`,
+  };
+}
+
+function comparisonNoDataBreach(judgement: Judgement): Judgement {
+  return {
+    verdict: 'breach',
+    breaches: [{ metric: 'no_data', value: null, threshold: null }],
+    summary: `breach: no comparison with stable at the end of the window (no counts for both the canary and stable, or too few canary requests) and slo.no_data is breach (thresholds ${judgement.summary})`,
   };
 }
 
