@@ -119,6 +119,7 @@ describe('Markdown: ordinary text reads the same', () => {
   it('code spans in a title stay code; text without markup is unchanged byte for byte', () => {
     expect(render(inert('fix: handle `null` in `parse()`'))).toBe('<p>fix: handle <code>null</code> in <code>parse()</code></p>');
     expect(inert('Deploy checkout api v2 now')).toBe('Deploy checkout api v2 now');
+    for (const number of ['0.05', '-1', '25%', '#1 fan']) expect(inert(number)).toBe(number.replace('#1', '#\u200d1'));
     expect(inert('error_rate 0.05 > 0.01 at ghcr.io/acme/api@sha256:abc (rolled back)')).toBe('error_rate 0.05 &gt; 0.01 at ghcr.io/acme/api@sha256:abc (rolled back)');
     expect(code('a`b')).toBe('``a`b``');
     expect(render(table(['Check'], [['a | b'], [raw(code('x|y'))]]))).toContain('<td><code>x|y</code></td>');

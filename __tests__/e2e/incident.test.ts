@@ -91,7 +91,8 @@ describe('incident', () => {
     expect(body).toContain(`<!-- release-to-prod incident: acme/shop prod checkout-api v2.14.0 -->`);
 
     // The report points at both; the changelog is skipped on this path.
-    expect(run.report()).toContain(`## Incident\n[${id}](${url}) opened; postmortem skeleton \`${file}\`.`);
+    // The file is linked relative to the report (devops/reports/), so it opens from the artifact or the repository.
+    expect(run.report()).toContain(`## Incident\n[${id}](${url}) opened; postmortem skeleton [\`${file}\`](../../${file}).`);
     expect(run.outputs.changelog).toBe('');
     expect(run.file('devops/status/prs-in-release.json')).toBeUndefined();
     // The unrelated open incident got nothing.

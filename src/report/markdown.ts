@@ -70,7 +70,8 @@ function plain(text: string, atLineStart: boolean): string {
     .replace(/(www)(?=\.)/giu, `$1${JOIN}`)
     .replace(/(mailto|xmpp|javascript|data|vbscript):/giu, `$1${JOIN}:`);
   // At the start of a line: no heading, list, quote, thematic break or setext underline.
-  if (atLineStart) out = out.replace(/^([#+=-])/, '\\$1').replace(/^(\d{1,9})([.)])/, '$1\\$2');
+  // Only markers CommonMark would take (followed by a space or the end): `0.05`, `-1`, `#1` stay as they are.
+  if (atLineStart) out = out.replace(/^(#{1,6}|[-+=])(?=[\s=-]|$)/, '\\$1').replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
   return out;
 }
 
