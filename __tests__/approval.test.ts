@@ -67,6 +67,18 @@ describe('approvalGate', () => {
     expect(calls).toEqual([]);
   });
 
+  it('never takes GITHUB_ACTOR for the person who re-ran: without GITHUB_TRIGGERING_ACTOR a re-run is blocked', async () => {
+    // A server that does not set GITHUB_TRIGGERING_ACTOR: GITHUB_ACTOR stays alice (an approver) on
+    // mallory's re-run, and must not vouch for it.
+    const { github, calls } = port([]);
+    const result = await approvalGate(settings('@alice', { GITHUB_ACTOR: 'alice', GITHUB_RUN_ATTEMPT: '3' }), github);
+    expect(result.status).toBe('blocked');
+    expect(result.reasons).toContainEqual(expect.stringMatching(/^actor: GITHUB_TRIGGERING_ACTOR is not set, and on attempt 3 GITHUB_ACTOR still names whoever started the first attempt/));
+    expect(calls).toEqual([]);
+    // On the first attempt GITHUB_ACTOR is the one who started it.
+    expect((await approvalGate(settings('@alice', { GITHUB_ACTOR: 'alice' }), port([]).github)).status).toBe('allowed');
+  });
+
   it('counts environment reviews on the first attempt only', async () => {
     const env = { GITHUB_ACTOR: 'mallory', GITHUB_RUN_ATTEMPT: '2' };
     const result = await approvalGate(settings('@alice', env), port([approved('alice')]).github);

@@ -41,10 +41,12 @@ const membershipKey = (org: string, team: string, login: string) => `${org}/${te
 /**
  * `GITHUB_TRIGGERING_ACTOR` started this attempt; `GITHUB_ACTOR` stays the original actor on every
  * re-run (GitHub changelog 2022-07-19, reference/github-actions.md), so judging it would let anyone
- * with write access re-run an approver's run.
+ * with write access re-run an approver's run. GITHUB_ACTOR stands in only on the first attempt,
+ * where both name the same person: a re-run on a server that does not set GITHUB_TRIGGERING_ACTOR
+ * has no known person (undefined).
  */
 export function judgedPerson(run: RunContext): JudgedPerson | undefined {
-  const login = run.triggeringActor ?? run.actor;
+  const login = run.triggeringActor ?? (run.runAttempt === 1 ? run.actor : undefined);
   if (!login) return undefined;
   return run.actor && run.actor.toLowerCase() !== login.toLowerCase() ? { login, runStartedBy: run.actor } : { login };
 }
@@ -113,7 +115,14 @@ export function decideApproval(facts: ApprovalFacts): ApprovalResult {
     const subject = `actor @${person.login}${person.runStartedBy ? ` (started attempt ${attempt}; the run was started by @${person.runStartedBy})` : ''}`;
     checks.push({ subject, allowed: who.state === 'member', detail: who.detail });
   } else {
-    checks.push({ subject: 'actor', allowed: false, detail: 'neither GITHUB_TRIGGERING_ACTOR nor GITHUB_ACTOR is set' });
+    checks.push({
+      subject: 'actor',
+      allowed: false,
+      detail:
+        attempt > 1
+          ? `GITHUB_TRIGGERING_ACTOR is not set, and on attempt ${attempt} GITHUB_ACTOR still names whoever started the first attempt, not who re-ran it: start a new run (not a re-run) to be judged, or use a GitHub version that sets GITHUB_TRIGGERING_ACTOR`
+          : 'neither GITHUB_TRIGGERING_ACTOR nor GITHUB_ACTOR is set',
+    });
   }
 
   if (checks.some((c) => c.allowed)) return { status: 'allowed', checks, reasons: [] };
