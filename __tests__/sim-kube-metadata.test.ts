@@ -86,6 +86,28 @@ describe('injected metadata and rollback', () => {
     expect(sim.controller.events.map((e) => e.message)).toContain('Rollback to stable ReplicaSets');
   });
 
+  it('an undo that matches the stable ReplicaSet only by the deep-equal pass still lands on it: currentPodHash is that ReplicaSet\'s hash', async () => {
+    // The template's own label role: app is overwritten by the injected role: stable; stripping what
+    // was injected drops role altogether, so the undone template hashes differently from the stable
+    // ReplicaSet's label and is found only by FindNewReplicaSet's deep-equal pass (as every undo is on a
+    // real cluster, where ReplicaSet templates carry API-server defaults). Argo then reports the
+    // ReplicaSet's own label as currentPodHash (rollout/sync.go calculateBaseStatus:
+    // `currentPodHash = c.newRS.Labels[DefaultRolloutUniqueLabelKey]`) and rolls back to stable fast.
+    const [doc] = loadFixture('canary-stable-metadata') as [Rollout];
+    doc.spec.template!.metadata!.labels = { ...doc.spec.template!.metadata!.labels, role: 'app' };
+    const [seeded] = sim.addManifests([doc], { namespace: NS });
+    await plugin.setImage(NS, 'canary-stable-metadata', 'canary-stable-metadata', 'ghcr.io/acme/canary-stable-metadata:v2');
+    await until('canary-stable-metadata', (r) => r.status?.phase === 'Paused');
+    await plugin.abort(NS, 'canary-stable-metadata');
+    await undoStripped('canary-stable-metadata');
+    expect(sim.getRollout(NS, 'canary-stable-metadata').spec.template?.metadata?.labels?.role).toBeUndefined();
+    const healthy = await until('canary-stable-metadata', (r) => r.status?.phase === 'Healthy' && r.status.updatedReplicas === 10);
+    expect(healthy.status?.currentPodHash).toBe(seeded?.status?.stableRS);
+    expect(healthy.status?.stableRS).toBe(seeded?.status?.stableRS);
+    expect(sim.listReplicaSets(NS)).toHaveLength(2);
+    expect(sim.controller.events.map((e) => e.message)).toContain('Rollback to stable ReplicaSets');
+  });
+
   it('antiAffinity: the canary gets a term against the stable hash; undoing onto that template later makes a new ReplicaSet', async () => {
     const [seeded] = sim.addManifests(loadFixture('anti-affinity'), { namespace: NS });
     expect(rsByHash(seeded?.status?.stableRS)?.spec.template?.spec?.affinity).toBeUndefined(); // initial deploy: no stable to avoid

@@ -3,7 +3,7 @@ import { DEPLOYMENTS, ROLLOUTS } from '../resources.js';
 import { INCONCLUSIVE_ANALYSIS, reconcileRuns } from './analysis.js';
 import { editRolloutMetadata, writeRolloutStatus, type Env } from './env.js';
 import { podTemplateHash, stepsHash } from './hash.js';
-import { REVISION, WORKLOAD_GENERATION, type Rollout } from './model.js';
+import { REVISION, WORKLOAD_GENERATION, podHashOf, type Rollout } from './model.js';
 import { reconcileEphemeralMetadata, syncReplicaSets } from './replicasets.js';
 import { reconcileReplicaSets } from './scaling.js';
 import { invalidStatus, progressStatus, resetStatus } from './status.js';
@@ -36,9 +36,14 @@ export function reconcileRollout(env: Env, namespace: string, name: string): voi
     return;
   }
 
-  const podHash = podTemplateHash(ro.spec.template);
   const stepHash = stepsHash(stepsOf(ro));
-  const sets = syncReplicaSets(env, ro, podHash);
+  const templateHash = podTemplateHash(ro.spec.template);
+  const sets = syncReplicaSets(env, ro, templateHash);
+  // calculateBaseStatus (rollout/sync.go): currentPodHash is the new ReplicaSet's own hash label, not
+  // the hash of the Rollout's template — they differ when FindNewReplicaSet matched by its deep-equal
+  // pass (an undo of a template carrying API-server defaults, or injected metadata the Rollout's own
+  // labels shared), and a rollback to stable is recognised by that label.
+  const podHash = podHashOf(sets.newRS) ?? templateHash;
   const view = { env, ro, sets, podHash, stepHash };
   if (prev.currentPodHash !== podHash || prev.currentStepHash !== stepHash) {
     writeRolloutStatus(env, stored, resetStatus(view, prev));
