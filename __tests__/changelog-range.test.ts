@@ -53,6 +53,10 @@ function fakePort(options: { tags?: TagRef[]; statuses?: Record<string, CompareP
       calls.push(`history ${head}`);
       yield [commit('h2'), commit('h1')];
     },
+    // The range's pages are read by collect.ts, not by openRange: nothing here reads history with PRs.
+    async *historyWithPullRequests(head) {
+      calls.push(`history with PRs ${head}`);
+    },
     associatedPullRequests: async () => ({ byCommit: new Map() }),
     mergedPullRequestCounts: async () => new Map(),
   };

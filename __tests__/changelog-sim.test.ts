@@ -36,7 +36,9 @@ async function changelog(input: { version: string; sha?: string; previousRelease
   return result;
 }
 
-const budget = (commits: number) => 2 * Math.ceil(commits / 100) + 5;
+// Issue 10: one request per hundred commits (a history page carries its commits' PRs), plus the
+// tag list, the comparison that checks the start and counts the range, and the first-contribution search.
+const budget = (commits: number) => Math.ceil(commits / 100) + 3;
 const numbers = (result: ChangelogResult) => result.prs.map((pr) => pr.number);
 
 describe('a release range with every way a change can land', () => {
@@ -77,7 +79,8 @@ describe('a release range with every way a change can land', () => {
     expect(byNumber.get(ids.rebase!)!.commits).toHaveLength(3);
     expect(byNumber.get(ids.squash!)).toMatchObject({ author: 'alice', labels: ['bug'], group: 'fixes', base: 'main', first_time_contributor: false });
     expect(result.commitsWithoutPr).toEqual([expect.objectContaining({ sha: direct, title: 'chore: bump version', author: 'frank', author_login: 'frank', other_prs: [] })]);
-    expect(result.requests).toBeLessThanOrEqual(budget(result.range.commits));
+    // Each higher tag passed over (v1.0.1, not an ancestor) costs the comparison that tells it.
+    expect(result.requests).toBe(budget(result.range.commits) + result.range.skippedTags.length);
   });
 
   it('groups by conventional title, falling back to labels; breaking changes from a body footer', async () => {
@@ -176,7 +179,33 @@ describe('a long range', () => {
     expect(result.commitsWithoutPr).toHaveLength(history.directCommits);
     expect(result.firstTimeContributors).toEqual(history.newcomers);
     expect(result.requests).toBeLessThanOrEqual(budget(2000));
-    // 20 compare pages + 20 GraphQL batches + the tag list + one first-contribution search.
-    expect(result.requests).toBe(42);
+    // 20 history pages + the tag list + the comparison + one first-contribution search.
+    expect(result.requests).toBe(23);
+  });
+
+  it('5,000 commits and 1,500 PRs: 53 requests, every PR found', async () => {
+    const history = seedReleaseHistory(sim.state, { commits: 5000, prs: 1500 });
+    const result = await changelog({ version: 'v1.1.0' });
+    expect(result.range.commits).toBe(5000);
+    expect(numbers(result)).toEqual(history.prs);
+    expect(result.commitsWithoutPr).toHaveLength(history.directCommits);
+    expect(result.requests).toBe(budget(5000));
+  }, 120_000);
+});
+
+describe('a commit of the range dated before its start (a clock set wrong, a rebase that kept dates)', () => {
+  it('is not missed: the history does not add up to the comparison, so the range is read exactly', async () => {
+    const s = sim.state;
+    s.addCommit({ message: 'Initial commit', author: 'alice' });
+    s.addTag('v1.0.0', s.resolve('main')!);
+    const pr = s.addPullRequest({ title: 'feat: saved carts', user: 'bob' });
+    const skewed = s.addCommit({ message: 'chore: pushed from a laptop an hour slow', author: 'frank', date: Date.UTC(2024, 11, 31) }).sha;
+    const result = await changelog({ version: 'v1.1.0' });
+    expect(result.range.commits).toBe(2);
+    expect(numbers(result)).toEqual([pr.number]);
+    expect(result.commitsWithoutPr.map((c) => c.sha)).toEqual([skewed]);
+    expect(result.warnings).toEqual([]);
+    // tags, comparison, the history page that fell short, one association batch, the search.
+    expect(result.requests).toBe(5);
   });
 });

@@ -6,6 +6,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Links } from './links.js';
 import type { IssueLike, PullRequest, Sha } from './model.js';
+import { range } from './git.js';
 import { searchIssues } from './search.js';
 import { iso, isoOrNull, nodeId } from './shapes.js';
 import type { SimState } from './state.js';
@@ -121,6 +122,15 @@ export function graphqlNodes(state: SimState, links: Links) {
       parents: ((args, _c, info) => connection(c.parents.map(commit), args, info)) satisfies Resolver,
       // GitHub's schema gives this connection no `states` filter: open PRs come too.
       associatedPullRequests: ((args, _c, info) => connection(state.pullsForCommit(c.sha).map(pullRequest), args, info)) satisfies Resolver,
+      // `git log` of this commit: every ancestor, itself first, newest committer date first (children
+      // before parents); `since` keeps the commits committed at or after it (git log --since).
+      history: ((args: PageArgs & { since?: string }, _c, info) => {
+        const since = args.since === undefined ? -Infinity : Date.parse(args.since);
+        const log = range(state.commits, undefined, c.sha).reverse();
+        const order = new Map(log.map((entry, i) => [entry.sha, i]));
+        const newestFirst = log.filter((entry) => entry.date >= since).sort((a, b) => b.date - a.date || order.get(a.sha)! - order.get(b.sha)!);
+        return connection(newestFirst.map((entry) => commit(entry.sha)), args, info);
+      }) satisfies Resolver<PageArgs & { since?: string }>,
     };
   };
 

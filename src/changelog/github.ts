@@ -1,6 +1,7 @@
-// The ChangelogPort over Octokit: REST for tags, the comparison and history (paged at 100), GraphQL
-// for the commit → PR association and the first-contribution check (100 aliases a query), so a
-// changelog costs about two requests per hundred commits however long the range is.
+// The ChangelogPort over Octokit: REST for tags and the comparison; GraphQL for the history pages
+// that carry each commit's PRs (100 commits a request), for the commit → PR association of
+// arbitrary commits and the first-contribution check (100 aliases a query). A changelog costs
+// about one request per hundred commits, plus three.
 import type { RunContext } from '../settings.js';
 import type { Octokit } from '../github/octokit.js';
 import { PAGE_SIZE, RefNotFound, type AssociatedPr, type AssociationBatch, type ChangelogPort, type CommitAssociations, type CompareStatus, type RangeCommit } from './port.js';
@@ -91,6 +92,57 @@ function associationQuery(n: number): string {
 ${PR_FRAGMENT}`;
 }
 
+/** A page of `git log $head` with what RangeCommit needs and each commit's PRs (the same fragment). */
+const HISTORY_QUERY = `query($owner: String!, $name: String!, $head: GitObjectID!, $since: GitTimestamp, $after: String) {
+  repository(owner: $owner, name: $name) {
+    defaultBranchRef { name }
+    object(oid: $head) {
+      ... on Commit {
+        history(first: ${PAGE_SIZE}, after: $after, since: $since) {
+          pageInfo { hasNextPage endCursor }
+          nodes { oid message committedDate parents(first: 10) { nodes { oid } } author { name user { login } } ...prs }
+        }
+      }
+    }
+  }
+}
+${PR_FRAGMENT}`;
+
+interface HistoryNode {
+  oid: string;
+  message: string;
+  committedDate: string;
+  parents: { nodes: Array<{ oid: string } | null> | null };
+  author: { name: string | null; user: { login: string } | null } | null;
+  associatedPullRequests: { totalCount: number; nodes: Array<PrNode | null> | null };
+}
+type HistoryData = {
+  repository: {
+    defaultBranchRef: { name: string } | null;
+    object: { history?: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<HistoryNode | null> | null } } | null;
+  };
+};
+
+/** GraphQL's GitActor.user is a User: a bot's commit has none, so a `[bot]` name tells it. */
+function historyCommit(node: HistoryNode): RangeCommit {
+  const login = node.author?.user?.login;
+  const authorName = node.author?.name ?? 'unknown';
+  return {
+    sha: node.oid,
+    parents: (node.parents.nodes ?? []).flatMap((p) => (p ? [p.oid] : [])),
+    message: node.message,
+    ...(login !== undefined && { login }),
+    bot: (login ?? authorName).endsWith('[bot]'),
+    authorName,
+    date: node.committedDate,
+  };
+}
+
+function associationsOf(connection: { totalCount: number; nodes: Array<PrNode | null> | null } | undefined): CommitAssociations {
+  const prs = (connection?.nodes ?? []).flatMap((node) => (node ? [toPr(node)] : []));
+  return { prs, truncated: (connection?.totalCount ?? 0) > prs.length };
+}
+
 function searchQuery(n: number): string {
   const indexes = Array.from({ length: n }, (_, i) => i);
   return `query(${indexes.map((i) => `$q${i}: String!`).join(', ')}) {
@@ -110,11 +162,7 @@ export function changelogPort(octokit: Octokit, run: RunContext): ChangelogPort 
     const variables = Object.fromEntries(shas.map((sha, i) => [`c${i}`, sha]));
     const data = sent(await octokit.graphql<AssociationData>(associationQuery(shas.length), { owner: run.owner, name: run.repo, ...variables }));
     const byCommit = new Map<string, CommitAssociations>();
-    shas.forEach((sha, i) => {
-      const connection = data.repository[`c${i}`]?.associatedPullRequests;
-      const prs = (connection?.nodes ?? []).flatMap((node) => (node ? [toPr(node)] : []));
-      byCommit.set(sha, { prs, truncated: (connection?.totalCount ?? 0) > prs.length });
-    });
+    shas.forEach((sha, i) => byCommit.set(sha, associationsOf(data.repository[`c${i}`]?.associatedPullRequests)));
     const name = data.repository.defaultBranchRef?.name;
     return { ...(name !== undefined && { defaultBranch: name }), byCommit };
   }
@@ -158,6 +206,20 @@ export function changelogPort(octokit: Octokit, run: RunContext): ChangelogPort 
       for await (const { data } of octokit.paginate.iterator(octokit.rest.repos.listCommits, { ...repo, sha: head, per_page: PAGE_SIZE })) {
         sent(data);
         yield (data as RestCommit[]).map(toRangeCommit);
+      }
+    },
+
+    async *historyWithPullRequests(head, since) {
+      let after: string | null = null;
+      for (;;) {
+        const data: HistoryData = sent(await octokit.graphql<HistoryData>(HISTORY_QUERY, { owner: run.owner, name: run.repo, head, ...(since !== undefined && { since }), after }));
+        const history = data.repository.object?.history;
+        if (!history) throw new RefNotFound(head);
+        const nodes = (history.nodes ?? []).flatMap((node) => (node ? [node] : []));
+        const name = data.repository.defaultBranchRef?.name;
+        yield { commits: nodes.map(historyCommit), byCommit: new Map(nodes.map((node) => [node.oid, associationsOf(node.associatedPullRequests)])), ...(name !== undefined && { defaultBranch: name }) };
+        if (!history.pageInfo.hasNextPage || !history.pageInfo.endCursor) return;
+        after = history.pageInfo.endCursor;
       }
     },
 

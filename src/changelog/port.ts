@@ -60,6 +60,13 @@ export interface AssociationBatch {
   readonly byCommit: ReadonlyMap<string, CommitAssociations>;
 }
 
+/** One page of `git log <head>`, newest first, with each commit's associated PRs. */
+export interface HistoryPage {
+  readonly commits: readonly RangeCommit[];
+  readonly byCommit: ReadonlyMap<string, CommitAssociations>;
+  readonly defaultBranch?: string;
+}
+
 export interface ChangelogPort {
   /** Every tag of the repository. */
   listTags(): Promise<TagRef[]>;
@@ -67,6 +74,11 @@ export interface ChangelogPort {
   compare(base: string, head: string): AsyncIterable<ComparePage>;
   /** Every ancestor of `head`, newest first, page by page (a first release: no base to compare with). */
   history(head: string): AsyncIterable<readonly RangeCommit[]>;
+  /**
+   * `git log head` (committed at or after `since`, when given), newest first, each page carrying its
+   * commits' associated PRs: one request per PAGE_SIZE commits for the commits and their PRs together.
+   */
+  historyWithPullRequests(head: string, since?: string): AsyncIterable<HistoryPage>;
   /** The merged PRs associated with each commit; one request per PAGE_SIZE commits. */
   associatedPullRequests(shas: readonly string[]): Promise<AssociationBatch>;
   /** How many PRs each login had merged in the repository up to and including `until` (ISO); one request per PAGE_SIZE logins. */

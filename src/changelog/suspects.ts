@@ -24,7 +24,7 @@ export function suspectChanges(changes: { readonly prs: readonly PrInRelease[]; 
   ];
 }
 
-/** About 2 × ceil(commits/100) + 1 requests: the range and its PRs, nothing else. */
+/** About ceil(commits/100) + 2 requests: the range and its PRs, nothing else. */
 export async function collectSuspects(settings: Pick<Settings, 'previousReleaseTag' | 'version' | 'sha' | 'run'>, port: ChangelogPort): Promise<{ from?: string; changes: SuspectChange[] }> {
   const collected = await collectChanges(settings, port);
   const links = webLinks(settings.run);
