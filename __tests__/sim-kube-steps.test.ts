@@ -1,6 +1,8 @@
 /** Step kinds and replica arithmetic of the simulated controller, against Argo's source (reference §11). */
 import { SimKube, type Rollout } from '../sim/kube/index.js';
 import { basicCanarySplit } from '../sim/kube/controller/counts.js';
+import { durationSeconds } from '../sim/kube/controller/steps.js';
+import { validateRollout } from '../sim/kube/controller/validate.js';
 import { loadFixture } from '../sim/kube/fixtures/rollouts/index.js';
 import { RolloutsPlugin } from '../sim/kube/plugin.js';
 
@@ -29,6 +31,33 @@ describe('approximateWeightedCanaryStableReplicaCounts (utils/replicaset/canary.
     expect(share(4, 5, 1)).toBe(20);
     expect(share(20, 5, 5)).toBe(5);
     expect(share(1, 20, 0)).toBe(0); // zeroAllowed: no canary pod at all
+  });
+});
+
+describe('pause durations as Argo reads them', () => {
+  // RolloutPause.DurationSeconds (pkg/apis/rollouts/v1alpha1/types.go): an int, or a string of digits,
+  // is seconds; anything else goes through Go's time.ParseDuration and is truncated to whole seconds;
+  // unparseable is -1. Validation refuses only a negative result (validation.go: DurationSeconds() < 0).
+  it.each([
+    [30, 30], ['90', 90], ['1h30m', 5400], ['1.9s', 1], ['500ms', 0], [0, 0], ['1.5m', 90], ['abc', -1], ['-5s', -5],
+  ] as const)('%p is %i s', (duration, seconds) => {
+    expect(durationSeconds(duration)).toBe(seconds);
+  });
+
+  const withPause = (duration: number | string): Rollout => ({
+    apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'p', namespace: 'ns' },
+    spec: {
+      replicas: 1, selector: { matchLabels: { app: 'p' } },
+      template: { metadata: { labels: { app: 'p' } }, spec: { containers: [{ name: 'p', image: 'p:v1' }] } },
+      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: { duration } }] } },
+    },
+  });
+
+  it('accepts a zero pause (it ends at once) and refuses only a negative or unparseable one', () => {
+    expect(validateRollout(withPause(0))).toBeUndefined();
+    expect(validateRollout(withPause('500ms'))).toBeUndefined();
+    expect(validateRollout(withPause('-5s'))).toBe('spec.strategy.canary.steps[1].pause.duration: Invalid value: -5: Duration needs to be greater than 0');
+    expect(validateRollout(withPause('soon'))).toBe('spec.strategy.canary.steps[1].pause.duration: Invalid value: -1: Duration needs to be greater than 0');
   });
 });
 

@@ -1,16 +1,24 @@
 /** Reading canary steps: durations, the weight in force at an index, event wording. */
 import type { CanaryStep, Rollout, RolloutStatus } from './model.js';
 
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 0.001, s: 1, m: 60, h: 3600 };
+const GO_DURATION = /^([+-]?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
 
-/** `pause.duration` is an integer of seconds or a Go duration string (`30s`, `10m`, `1h30m`). */
+/**
+ * `RolloutPause.DurationSeconds` (pkg/apis/rollouts/v1alpha1/types.go): an integer, or a string of
+ * digits, is seconds; anything else goes through Go's `time.ParseDuration` and is truncated to whole
+ * seconds (`int32(d.Seconds())`: "1.9s" is 1, "500ms" is 0); unparseable is -1. Undefined: no
+ * duration, an indefinite pause.
+ */
 export function durationSeconds(duration: number | string | undefined): number | undefined {
   if (duration === undefined) return undefined;
-  if (typeof duration === 'number') return duration;
-  if (/^\d+$/.test(duration)) return Number(duration);
-  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== duration) return Number.NaN;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_SECONDS[p[2] as string] as number), 0);
+  if (typeof duration === 'number') return Math.trunc(duration);
+  if (/^[+-]?\d+$/.test(duration)) return Number(duration);
+  const m = GO_DURATION.exec(duration);
+  if (!m) return -1;
+  const parts = [...(m[2] as string).matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)];
+  const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_SECONDS[p[2] as string] as number), 0);
+  return Math.trunc(m[1] === '-' ? -seconds : seconds) || 0;
 }
 
 export function stepsOf(ro: Rollout): CanaryStep[] {

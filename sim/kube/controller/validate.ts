@@ -14,9 +14,10 @@ function stepProblem(step: CanaryStep, path: string, trafficRouted: boolean, max
   }
   if (step.pause !== undefined) {
     if (!isRecord(step.pause)) return `${path}.pause: Invalid value: ${JSON.stringify(step.pause)}: pause must be an object`;
+    // validation.go: only DurationSeconds() < 0 is refused (a zero pause ends at once), with this message.
     const seconds = durationSeconds(step.pause.duration);
-    if (seconds !== undefined && !(seconds > 0)) {
-      return `${path}.pause.duration: Invalid value: ${JSON.stringify(step.pause.duration)}: Pause duration needs to be greater than 0`;
+    if (seconds !== undefined && seconds < 0) {
+      return `${path}.pause.duration: Invalid value: ${seconds}: Duration needs to be greater than 0`;
     }
   }
   if (step.setCanaryScale !== undefined && !trafficRouted) {
