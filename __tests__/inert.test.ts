@@ -22,7 +22,7 @@ const FRAGMENTS = [
   '<img src=x onerror=alert(1)>', '</table><details open><summary>x', '<!--', '-->', '<script>', '</code>', '<a href="https://evil.test">',
   '[click](https://evil.test)', '![i](https://evil.test/p.png)', '[ref]: https://evil.test', '[ref]', '<https://evil.test>', '<a@b.co>',
   'https://evil.test/a?b=c', 'http://x.y', 'HTTPS://X.Y', 'ftp://f.test', 'www.example.com', 'WWW.EXAMPLE.COM', 'mailto:a@b.co', 'xmpp:a@b.co',
-  'javascript:alert(1)', 'data:text/html,x', 'alice@example.com', 'a.b+c@d-e.co.uk',
+  'javascript:alert(1)', 'data:text/html,x', 'alice@example.com', 'a.b+c@d-e.co.uk', 'a@-b.com', '@-', '-b.co', '.co', 'x_',
   '@user', '@acme/sre', '@', '@@x', '#123', '#', 'GH-1', 'gh-42', 'acme/shop#7', 'acme/shop@abcdef1', 'abcdef1234567',
   '::warning::x', '::error file=a::b', '::stop-commands::tok', '::add-mask::secret', '::', ':', '##[add-mask]s', '##[group]g', '##', '#[',
   '\n', '\r', '\r\n', '\u2028', '\u2029', '\u0085', '\v', '\f', '\t', '\u001b[2K', '\u0000',

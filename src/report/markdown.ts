@@ -22,7 +22,7 @@ function flat(text: string): string {
 
 const WORD = /[\p{L}\p{N}]/u;
 // What GFM's e-mail autolink takes after the `@`: a domain with at least one dot.
-const EMAIL_DOMAIN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+/;
+const EMAIL_DOMAIN = /^\\?[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+/;
 
 // A code span as CommonMark finds it (spec 6.1): a run of n backticks, content, a run of exactly n.
 const CODE_SPAN = /(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
@@ -61,7 +61,11 @@ function plain(text: string, atLineStart: boolean): string {
     .replace(/_+/g, (run, at: number, all: string) => (WORD.test(all[at - 1] ?? '') && WORD.test(all[at + run.length] ?? '') ? run : run.replace(/_/g, '\\_')))
     // @user and @org/team (GitHub mentions only after a non-word character: `image@sha256:…` is
     // none), and the e-mail autolink, whose domain follows the `@`.
-    .replace(/@(?=\\?[\p{L}\p{N}_])/gu, (at, index: number, all: string) => (/[A-Za-z0-9_]/.test(all[index - 1] ?? '') && !EMAIL_DOMAIN.test(all.slice(index + 1)) ? at : `@${JOIN}`))
+    .replace(/@/g, (at, index: number, all: string) => {
+      const after = all.slice(index + 1);
+      const mention = !/[A-Za-z0-9_]/.test(all[index - 1] ?? '') && /^\\?[\p{L}\p{N}_]/u.test(after);
+      return mention || EMAIL_DOMAIN.test(after) ? `@${JOIN}` : at;
+    })
     // #123, org/repo#123, GH-123.
     .replace(/#(?=\p{N})/gu, `#${JOIN}`)
     .replace(/(gh)-(?=\p{N})/giu, `$1-${JOIN}`)
