@@ -1,9 +1,10 @@
-// Rollouts as teams write them (one namespace per fixture: they share template names), end to end through dist/index.js: every fixture shape of
+// Rollouts as teams write them, end to end through dist/index.js: every fixture shape of
 // sim/kube/fixtures/rollouts (one per shape of steps and strategy found in Argo's own manifests)
 // with canary-steps auto. First the preflight verdict with the contract's default SLO (window
 // 5 min, a sample every 30 s) — accepted, or refused for the reason the contract prescribes with its
 // fix in the message — printed as a tally; then every accepted shape released on the simulated
-// cluster (with a short SLO window, and timed pauses shortened to match it).
+// cluster (with a short SLO window, and timed pauses shortened to match it), and rolled back from a
+// breach at its first gate. One namespace per fixture: several share an AnalysisTemplate's name.
 import { FIXTURES, loadFixture, type Fixture, type RefusalReason } from '../../sim/kube/fixtures/rollouts/index.js';
 import type { KObject } from '../../sim/kube/types.js';
 import { startWorld, type World } from '../../sim/world.js';
