@@ -35,8 +35,9 @@ describe('evaluateCi', () => {
   });
 
   it('a re-run attempt supersedes its failing first attempt in the same suite', () => {
-    const first = run('test', 'completed', 'failure', { suiteId: 7 });
-    const rerun = run('test', 'completed', 'success', { suiteId: 7 });
+    // GitHub re-runs a workflow run only once it has completed: the re-run starts after the first attempt ended.
+    const first = run('test', 'completed', 'failure', { suiteId: 7, completedAt: '2026-11-26T10:04:00Z' });
+    const rerun = run('test', 'completed', 'success', { suiteId: 7, startedAt: '2026-11-26T10:30:00Z', completedAt: '2026-11-26T10:34:00Z' });
     const result = evaluateCi([rerun, first], [status('ci/jenkins', 'failure', '2026-11-26T09:00:00Z'), status('ci/jenkins', 'success', '2026-11-26T09:10:00Z')], none, rules());
     expect(result.green).toBe(true);
     expect(result.runs.map((r) => [r.id, r.verdict])).toEqual([[rerun.id, 'pass'], [first.id, 'superseded']]);
@@ -52,6 +53,23 @@ describe('evaluateCi', () => {
     expect(result.green).toBe(false);
     expect(result.failing).toEqual(['check run "test" (failure)']);
     expect(result.runs.map((r) => r.verdict)).toEqual(['fail', 'pass']);
+  });
+
+  it('never lets same-named siblings of one workflow run hide each other', () => {
+    // `name: test (${{ matrix.os }})` over os × node: two legs named "test (ubuntu)" in one run,
+    // side by side. The node-18 leg failed; the node-20 leg (a higher id) passed.
+    const node18 = run('test (ubuntu)', 'completed', 'failure', { suiteId: 7, startedAt: '2026-11-26T10:00:05Z', completedAt: '2026-11-26T10:03:00Z' });
+    const node20 = run('test (ubuntu)', 'completed', 'success', { suiteId: 7, startedAt: '2026-11-26T10:00:04Z', completedAt: '2026-11-26T10:04:00Z' });
+    const result = evaluateCi([node18, node20], [], none, rules());
+    expect(result.green).toBe(false);
+    expect(result.failing).toEqual(['check run "test (ubuntu)" (failure)']);
+    // A re-run of one of them, after the run completed, cannot say which leg it replaces: both still count.
+    const rerun = run('test (ubuntu)', 'completed', 'success', { suiteId: 7, startedAt: '2026-11-26T11:00:00Z', completedAt: '2026-11-26T11:03:00Z' });
+    expect(evaluateCi([node18, node20, rerun], [], none, rules()).failing).toEqual(['check run "test (ubuntu)" (failure)']);
+    // A newer same-named run still going while an older one runs is a sibling too: both are waited for.
+    const going = run('lint', 'in_progress', null, { suiteId: 7 });
+    const alongside = run('lint', 'completed', 'success', { suiteId: 7, completedAt: '2026-11-26T10:01:00Z' });
+    expect(evaluateCi([going, alongside], [], none, rules()).pending).toEqual(['check run "lint" (in_progress)']);
   });
 
   it('keeps same-named checks of different apps apart', () => {

@@ -60,6 +60,12 @@ describe('check suites', () => {
     ]);
     const attempt1 = await octokit.rest.actions.listJobsForWorkflowRunAttempt({ ...r, run_id: 500, attempt_number: 1 });
     expect(attempt1.data.jobs.map((j) => j.id)).toEqual([first.id]);
+    // A run is re-run only once it has completed: the second attempt started after the first ended.
+    const [rerun, earlier] = all.data.check_runs;
+    expect(Date.parse(rerun!.started_at!)).toBeGreaterThan(Date.parse(earlier!.completed_at!));
+    const job1 = attempt1.data.jobs[0]!;
+    expect([job1.started_at, job1.completed_at]).toEqual([earlier!.started_at, earlier!.completed_at]);
+    expect(Date.parse(earlier!.completed_at!)).toBeLessThanOrEqual(Date.now());
   });
 });
 

@@ -99,6 +99,7 @@ export function addJob(state: SimState, runId: number, seed: JobSeed): M.Job {
   const run = runFor(state, runId, seed.sha !== undefined ? { sha: seed.sha } : {}, seed.attempt);
   const id = seed.id ?? state.nextId('check-run', 20_000_000_001);
   const progress = seedProgress(seed, toMs(seed.startedAt, state.now() - 60_000));
+  if (seed.attempt !== undefined && seed.attempt > 1) endBefore(state, runId, seed.attempt, progress.startedAt);
   const job: M.Job = {
     ...progress,
     id,
@@ -113,6 +114,26 @@ export function addJob(state: SimState, runId: number, seed: JobSeed): M.Job {
     state.checkRuns.push({ ...progress, id, name: seed.name, headSha: seed.sha, app: ACTIONS_APP, suiteId: run.suiteId, runId, externalId: `sim-${id}` });
   }
   return job;
+}
+
+/**
+ * A run is re-run only once it has completed ("Re-running workflows and jobs", docs.github.com: the
+ * re-run buttons and POST …/rerun act on a completed run): every job of an earlier attempt ended
+ * before a job of a later one started. Earlier jobs seeded with default times are moved back so
+ * that they did, their check runs with them.
+ */
+function endBefore(state: SimState, runId: number, attempt: number, startedAt: number): void {
+  const shift = <T extends M.Progress>(p: T): T => {
+    if (p.completedAt === null || p.completedAt < startedAt) return p;
+    const by = p.completedAt - startedAt + 1_000;
+    return { ...p, startedAt: p.startedAt - by, completedAt: p.completedAt - by };
+  };
+  state.jobs.forEach((job, i) => {
+    if (job.runId !== runId || job.attempt >= attempt) return;
+    state.jobs[i] = shift(job);
+    const check = state.checkRuns.findIndex((run) => run.id === job.id);
+    if (check >= 0) state.checkRuns[check] = shift(state.checkRuns[check]!);
+  });
 }
 
 export function addApproval(state: SimState, runId: number, seed: ApprovalSeed): M.Approval {

@@ -5,6 +5,14 @@
 // every Actions job is a check run of the one GitHub Actions app, named by its job; a re-run adds
 // check runs to the same suite. So a check is a (suite, name) pair: within one the latest run
 // counts, and a same-named run of another suite (another workflow) is another check.
+//
+// One workflow run can also hold several jobs of one name at once: two jobs with the same `name:`,
+// or matrix legs whose `name:` expression leaves out a matrix value (GitHub appends the matrix
+// values only to a name without an expression). Those are siblings, not attempts: a re-run starts
+// only once its run has completed ("Re-running workflows and jobs", docs.github.com), so a run that
+// started before a same-named one had completed did not replace it. Siblings never hide each other,
+// and where a check's name has siblings no run of it is taken for a re-run of another: which one a
+// later run replaces cannot be told, and a failure must never be hidden by a guess.
 import type { CheckRun, CommitStatus } from '../github/port.js';
 
 /** How this job's own check run was recognised (for the report): never by name. */
@@ -65,14 +73,12 @@ export function evaluateCi(checkRuns: readonly CheckRun[], statuses: readonly Co
   const matchedIgnores = new Set<string>();
   const releaseReason = (run: CheckRun) => release.jobs.get(run.id) ?? (run.suiteId !== null ? release.suites.get(run.suiteId) : undefined);
 
-  // Check run ids grow with creation: a re-run's run is always newer than the one it replaces.
-  const group = (r: CheckRun) => `${r.suiteId ?? `app:${r.app}`}\u0000${r.name}`;
-  const latestRun = latestBy(checkRuns, group, (a, b) => b.id - a.id);
+  const supersededBy = reruns(checkRuns);
   const runs = checkRuns.map((run): JudgedRun => {
     const own = releaseReason(run);
     if (own !== undefined) return { ...run, verdict: 'excluded', reason: `the release workflow, not CI: ${own}` };
-    const latest = latestRun.get(group(run))!;
-    if (latest !== run) return { ...run, verdict: 'superseded', reason: `re-run in the same check suite as check run ${latest.id}` };
+    const latest = supersededBy.get(run);
+    if (latest !== undefined) return { ...run, verdict: 'superseded', reason: `re-run in the same check suite as check run ${latest.id}` };
     if (ignored.has(run.name)) {
       matchedIgnores.add(run.name);
       return { ...run, verdict: 'ignored', reason: 'listed in ignore-checks' };
@@ -136,6 +142,34 @@ export function blockedReasons(evaluation: CiEvaluation, sha: string, waited: st
       ? [`no CI result for ${sha}: no check run or commit status outside the release workflow${excluded > 0 ? ` (${excluded} check run${excluded === 1 ? '' : 's'} of the release workflow set aside)` : ''}${waited}`]
       : []),
   ];
+}
+
+/**
+ * Each check run a re-run replaced → the run that replaced it: the latest of its (suite, name)
+ * group, when every run of the group ran after the previous one had completed (one job, re-run).
+ * Check run ids grow with creation, so the latest is the highest id.
+ */
+function reruns(checkRuns: readonly CheckRun[]): Map<CheckRun, CheckRun> {
+  const groups = new Map<string, CheckRun[]>();
+  for (const run of checkRuns) {
+    const key = `${run.suiteId ?? `app:${run.app}`}\u0000${run.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  const replaced = new Map<CheckRun, CheckRun>();
+  for (const group of groups.values()) {
+    const byAge = [...group].sort((a, b) => a.id - b.id);
+    const attempts = byAge.every((run, i) => i === 0 || startedAfterCompletion(run, byAge[i - 1]!));
+    if (!attempts) continue;
+    const latest = byAge.at(-1)!;
+    for (const run of byAge.slice(0, -1)) replaced.set(run, latest);
+  }
+  return replaced;
+}
+
+/** Whether `later` started once `earlier` had completed (unknown times: not shown, so no). */
+function startedAfterCompletion(later: CheckRun, earlier: CheckRun): boolean {
+  if (later.startedAt === null || earlier.completedAt === null) return false;
+  return Date.parse(later.startedAt) >= Date.parse(earlier.completedAt);
 }
 
 function latestBy<T>(items: readonly T[], key: (item: T) => string, order: (a: T, b: T) => number): Map<string, T> {
