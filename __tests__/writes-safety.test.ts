@@ -13,6 +13,7 @@ import { kubeconfigCredentials } from '../src/kube/secrets.js';
 import { evidenceDirs, unsafeWrites } from '../src/report/workspace.js';
 import { parseSettings, type Settings } from '../src/settings.js';
 import { preflight } from '../src/stages/preflight.js';
+import { artifactName } from '../src/finish.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -102,5 +103,19 @@ describe('previous-release-tag is checked in preflight', () => {
     const result = await preflight(settings('v1.0.0'), github);
     expect(result.status).toBe('passed');
     expect(result.checks).toContain(`previous-release-tag v1.0.0 exists (on ${'b'.repeat(40)})`);
+  });
+});
+
+describe('the artifact name', () => {
+  const legs = (checkRunId: string, runner = 'runner-7') => {
+    const inputs: Record<string, string> = { environment: 'prod', version: 'v1.0.0', sha: 'a'.repeat(40), service: 'api', 'dry-run': 'true', 'github-token': 't', 'check-run-id': checkRunId };
+    const parsed = parseSettings((n) => inputs[n] ?? '', { GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ATTEMPT: '2', RUNNER_NAME: runner });
+    return artifactName(parsed.settings, parsed.partial, undefined);
+  };
+
+  it('differs per matrix leg (its check run id, else its runner) and per attempt', () => {
+    expect(legs('101')).toBe('release-v1.0.0-attempt-2-job-101');
+    expect(legs('102')).toBe('release-v1.0.0-attempt-2-job-102');
+    expect(legs('', 'GitHub Actions 12')).toBe('release-v1.0.0-attempt-2-job-GitHub_Actions_12');
   });
 });

@@ -94,7 +94,7 @@ function refusedWrites(outcome: Outcome, problems: readonly string[]): Outcome {
  * One artifact per job and attempt: a re-run's second upload of a name is a 409, and so is the
  * second matrix leg's. The job is told apart by its check run id (= job id), else its runner.
  */
-function artifactName(settings: Settings | undefined, partial: ParseResult['partial'], run: ReleaseRun | undefined): string {
+export function artifactName(settings: Settings | undefined, partial: ParseResult['partial'], run: ReleaseRun | undefined): string {
   const own = run?.ci?.own.kind === 'id' ? run.ci.own.id : undefined;
   const job = settings?.checkRunId ?? own ?? settings?.run.runnerName;
   return `release-${safeFileStem(settings?.version.tag ?? partial.version)}-attempt-${settings?.run.runAttempt ?? 1}${job !== undefined ? `-job-${safeFileStem(String(job))}` : ''}`;
