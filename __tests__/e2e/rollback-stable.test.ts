@@ -11,8 +11,8 @@ import { rendered } from './report-text.js';
 const start = worldPerTest();
 const breachAt25 = { env: { SLO_PLAN: JSON.stringify({ 25: { error_rate: 0.05, p95_latency_ms: 140 } }) } };
 
-function rollout(strategy: object, workloadRef = false): KObject {
-  const template = { metadata: { labels: { app: 'checkout-api' } }, spec: { containers: [{ name: 'checkout-api', image: STABLE_IMAGE }] } };
+function rollout(strategy: object, workloadRef = false, labels: Record<string, string> = {}): KObject {
+  const template = { metadata: { labels: { app: 'checkout-api', ...labels } }, spec: { containers: [{ name: 'checkout-api', image: STABLE_IMAGE }] } };
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
@@ -57,6 +57,15 @@ describe('rollback lands on the same stable ReplicaSet', () => {
     expect(report).toContain('without what the controller injected: label role=stable');
     const stable = w.kube.listReplicaSets('prod').find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === w.kube.getRollout('prod', 'checkout-api').status!.stableRS);
     expect(stable?.spec.template?.metadata?.labels).toMatchObject({ role: 'stable' });
+  });
+
+  it("when the template's own label has the key stableMetadata injects: the undo matches only the controller's deep-equal, still the same stable", async () => {
+    // role: app is overwritten by the injected role: stable and cannot be told apart from it: the
+    // undone template lacks role, hashes differently, and Argo finds the stable ReplicaSet by
+    // FindNewReplicaSet's deep-equal pass (as on every real cluster, where templates carry defaults).
+    const w = await start({ rollout: false });
+    w.kube.addRolloutManifest(rollout(METADATA, false, { role: 'app' }), { namespace: 'prod' });
+    await breachAndCheck(w);
   });
 
   it('with the anti-affinity term injected into a stable that was once a canary', async () => {
