@@ -43,12 +43,15 @@ export async function preflightCluster(settings: Settings, kube: KubePort, slo: 
     return fail(`container ${container} not found in the pod template of ${owner.kind} ${owner.name} (containers: ${present.join(', ') || 'none'}): set the container input`);
   }
   checks.push(`container ${container} found in ${owner.kind} ${owner.name}, running ${images.join(', ')}`);
-  const safety = preflightSafety(rollout, owner, settings); if (safety.problems.length > 0) return { ...fail(safety.problems[0]!), reasons: safety.problems }; checks.push(...safety.warnings);
+  const safety = preflightSafety(rollout, owner, settings);
+  checks.push(...safety.warnings);
 
   if (!rollout.spec.strategy?.canary) return fail(`Rollout ${service} does not use the canary strategy; release-to-prod drives canary steps only`);
   const compiled = compilePlan(rollout, settings);
   const plan = compiled.plan;
-  if (!compiled.ok) return { ...fail(compiled.problems[0]!, { plan }), reasons: compiled.problems };
+  // Every problem with the Rollout named at once, so one edit fixes them all.
+  const problems = [...safety.problems, ...(compiled.ok ? [] : compiled.problems)];
+  if (problems.length > 0) return { ...fail(problems[0]!, { plan }), reasons: problems };
   checks.push(`canary plan (${settings.canarySteps === 'auto' ? 'canary-steps auto' : `matches canary-steps ${settings.canarySteps.join(',')}`}): ${plan.gates.map(describeGate).join('; ')}`);
   for (const note of [...plan.notes, ...plan.recorded.map((r) => r.what)]) checks.push(note);
 
