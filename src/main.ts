@@ -8,6 +8,7 @@ import { createSloProvider } from './slo/index.js';
 import { changelogPort } from './changelog/github.js';
 import { reportPaths } from './report/paths.js';
 import { evidenceDirs, unsafeWrites } from './report/workspace.js';
+import { kubeconfigCredentials } from './kube/secrets.js';
 import { failed, invalid, type Outcome } from './outcome.js';
 import { errorMessage } from './errors.js';
 import { release, type ReleaseRun } from './release.js';
@@ -39,7 +40,11 @@ async function main(): Promise<number> {
   try {
     const kube = lazyKubePort(async () => {
       const { kubePort, loadKubeConfig } = await import('./kube/client.js');
-      return kubePort(loadKubeConfig(settings.kubeconfig, settings.kubeContext));
+      const config = loadKubeConfig(settings.kubeconfig, settings.kubeContext);
+      // Loaded from KUBECONFIG or ~/.kube/config (the input's were masked at start): mask its
+      // credentials before the cluster is asked anything, so no error can print them.
+      if (!settings.kubeconfig) for (const secret of kubeconfigCredentials(JSON.parse(config.exportConfig()))) core.setSecret(secret);
+      return kubePort(config);
     });
     const slo = createSloProvider(settings.sloProvider);
     run = await release(settings, { github, changelog: changelogPort(octokit, settings.run), kube, slo, clock: systemClock, log, signal: cancel.signal, reportPath });

@@ -95,4 +95,17 @@ describe('secrets', () => {
     const masked = lines.slice(0, masks).map((l) => l.slice('::add-mask::'.length));
     for (const secret of ['eyJhbGciOi.oidc-id-token', 'oidc-refresh-token', 'arn:aws:iam::1:role/deployer-secret', 'aws-secret-access-key', SECRET_TOKEN]) expect(masked).toContain(secret);
   });
+
+  it('a kubeconfig from KUBECONFIG (no input) has its credentials masked too, before the cluster is asked', async () => {
+    const w = await start();
+    const kubeconfig = YAML.parse(w.kube.kubeconfig());
+    kubeconfig.users.push({ name: 'oidc', user: { 'auth-provider': { name: 'oidc', config: { 'id-token': 'file-oidc-id-token' } } } });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'rtp-kubeconfig-')), 'config');
+    writeFileSync(file, YAML.stringify(kubeconfig));
+    const run = await w.run({ kubeconfig: '', 'dry-run': 'true' }, { env: { KUBECONFIG: file } });
+    expect(run.code).toBe(0);
+    const commands = parseWorkflowCommands(run.stdout).filter((c) => c.name === 'add-mask').map((c) => c.data);
+    expect(commands).toContain('file-oidc-id-token');
+    expect(commands).toContain(kubeconfig.users[0].user.token);
+  });
 });
