@@ -152,6 +152,15 @@ describe('analysis decides (AnalysisRuns read through the Kubernetes API)', () =
     expect(step.analysis).toEqual([expect.objectContaining({ kind: 'AnalysisRun', type: 'Step', step_index: 1, phase: 'Successful' })]);
   });
 
+  it('an analysis that runs longer than step-timeout-minutes is waited for, not rolled back: it decides', async () => {
+    const w = await fixtureWorld('analysis-inline');
+    w.kube.controller.scriptAnalysis('analysis-inline', { kind: 'Step', phase: 'Successful', afterMs: 6000 });
+    const run = await w.run({ ...inputsFor('analysis-inline'), 'step-timeout-minutes': '0.04' });
+    expect(run.code).toBe(0);
+    expect(run.report()).toContain('still running at 20% after step-timeout-minutes: waiting for its result');
+    expect(run.json('devops/status/deploy-result.json').steps[0]).toMatchObject({ weight: 20, gate: 'analysis', outcome: 'passed' });
+  });
+
   it('a failed experiment step: the controller aborts, exit 3, the report names the Experiment', async () => {
     const w = await fixtureWorld('experiment-step');
     w.kube.controller.scriptExperiment('experiment-step', { phase: 'Failed', afterMs: 400, message: 'canary-preview template failed its analysis' });

@@ -5,7 +5,7 @@
 import type { Gate } from '../../rollouts/plan.js';
 import { readAnalyses } from '../analysis-runs.js';
 import { bakeWatched } from '../bake.js';
-import type { GateContext } from '../context.js';
+import { Stop, type GateContext } from '../context.js';
 import { reachSteps, type Reached } from '../reach.js';
 import { requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
 
@@ -24,7 +24,18 @@ export const analysisGate: GateRunner = {
     return { bake, shortened: Boolean(movedOn), passedBy: `SLO gate ${samplesText(bake)} within SLO while the analysis ran` };
   },
   async leave(ctx, gate, judged) {
-    await reachSteps(ctx, gate, { from: gate.to + 1, to: ctx.plan.stepCount }, `the controller to finish ${holdsText(gate)} at ${gate.percent}%`);
+    // step-timeout-minutes bounds how long the controller takes to reach a step, not how long an
+    // analysis runs (interval × count, its own business): while the run is still running, wait on.
+    for (;;) {
+      try {
+        await reachSteps(ctx, gate, { from: gate.to + 1, to: ctx.plan.stepCount }, `the controller to finish ${holdsText(gate)} at ${gate.percent}%`);
+        break;
+      } catch (error) {
+        const running = error instanceof Stop && error.state === 'step_timeout' ? await stillRunning(ctx) : undefined;
+        if (!running) throw error;
+        ctx.event(`${running} still running at ${gate.percent}% after step-timeout-minutes: waiting for its result`, gate.percent);
+      }
+    }
     const analysis = (await readAnalyses(ctx)).filter((a) => a.stepIndex !== undefined && a.stepIndex >= gate.from && a.stepIndex <= gate.to);
     const results = analysis.map((a) => `${a.kind} ${a.name} ${a.phase}`).join(', ');
     ctx.event(`${holdsText(gate)} at ${gate.percent}% passed${results ? `: ${results}` : ''}`, gate.percent);
@@ -34,4 +45,14 @@ export const analysisGate: GateRunner = {
 
 function holdsText(gate: Gate): string {
   return gate.holds.map((h) => `${h.kind === 'timed-pause' ? 'timed pause' : h.kind} step ${h.index + 1}${'templates' in h && h.templates.length > 0 ? ` (${h.templates.join(', ')})` : ''}`).join(', ');
+}
+
+/** The AnalysisRun or Experiment the rollout is waiting on, if one is still running. */
+async function stillRunning(ctx: GateContext): Promise<string | undefined> {
+  const rollout = await ctx.kube.getRollout(ctx.settings.namespace, ctx.settings.service);
+  const canary = rollout?.status?.canary;
+  const run = canary?.currentStepAnalysisRunStatus;
+  if (run?.name && (run.status === undefined || run.status === '' || run.status === 'Pending' || run.status === 'Running')) return `AnalysisRun ${run.name}`;
+  if (canary?.currentExperiment) return `Experiment ${canary.currentExperiment}`;
+  return undefined;
 }
