@@ -1,4 +1,4 @@
-import { describeHolder, holderIdentity, judgeLease, LEASE_DURATION_SECONDS, leaseFor, microTime } from '../src/rollouts/lease.js';
+import { describeHolder, holderIdentity, judgeLease, LEASE_DURATION_SECONDS, leaseFor, microTime, TAKING_ANNOTATION } from '../src/rollouts/lease.js';
 import type { Lease } from '../src/kube/port.js';
 import { parseSettings, type Settings } from '../src/settings.js';
 import { takeLock } from '../src/stages/lock.js';
@@ -56,26 +56,32 @@ describe('lease decisions', () => {
 
   it('judges who may take the Lease', () => {
     const now = new Date(START);
-    expect(judgeLease(undefined, ME, now)).toEqual({ kind: 'free' });
-    expect(judgeLease(held(ME, START - 5_000), ME, now)).toEqual({ kind: 'ours' });
-    expect(judgeLease(held(OTHER, START - 5_000), ME, now)).toMatchObject({ kind: 'held', holder: OTHER, expiresAt: new Date(START + 55_000) });
-    expect(judgeLease(held(OTHER, START - 61_000), ME, now)).toMatchObject({ kind: 'takeover', why: expect.stringContaining('has not renewed it since') });
+    expect(judgeLease(undefined, ME, now, 'mine')).toEqual({ kind: 'free' });
+    expect(judgeLease(held(ME, START - 5_000), ME, now, 'mine')).toEqual({ kind: 'ours' });
+    // Same identity, written by another taking (another job of this attempt, check run unknown): not ours.
+    const otherTaking = held(ME, START - 5_000);
+    const takenElsewhere = { ...otherTaking, metadata: { ...otherTaking.metadata, annotations: { [TAKING_ANNOTATION]: 'theirs' } } };
+    expect(judgeLease(takenElsewhere, ME, now, 'mine')).toMatchObject({ kind: 'held', holder: ME });
+    expect(judgeLease({ ...takenElsewhere, metadata: { ...takenElsewhere.metadata, annotations: { [TAKING_ANNOTATION]: 'mine' } } }, ME, now, 'mine')).toEqual({ kind: 'ours' });
+    expect(judgeLease(held(OTHER, START - 5_000), ME, now, 'mine')).toMatchObject({ kind: 'held', holder: OTHER, expiresAt: new Date(START + 55_000) });
+    expect(judgeLease(held(OTHER, START - 61_000), ME, now, 'mine')).toMatchObject({ kind: 'takeover', why: expect.stringContaining('has not renewed it since') });
     // An earlier attempt of the same run (any matrix leg) is over: this attempt replaces it.
-    expect(judgeLease(held(`${RUN}/attempts/1#700`, START), ME, now)).toMatchObject({ kind: 'takeover', why: expect.stringContaining('earlier attempt') });
+    expect(judgeLease(held(`${RUN}/attempts/1#700`, START), ME, now, 'mine')).toMatchObject({ kind: 'takeover', why: expect.stringContaining('earlier attempt') });
     // A later attempt, or another leg of this attempt, is another live holder.
-    expect(judgeLease(held(`${RUN}/attempts/3#700`, START), ME, now)).toMatchObject({ kind: 'held' });
-    expect(judgeLease(held(`${RUN}/attempts/2#778`, START), ME, now)).toMatchObject({ kind: 'held' });
+    expect(judgeLease(held(`${RUN}/attempts/3#700`, START), ME, now, 'mine')).toMatchObject({ kind: 'held' });
+    expect(judgeLease(held(`${RUN}/attempts/2#778`, START), ME, now, 'mine')).toMatchObject({ kind: 'held' });
     // No duration or time: it can never be read as expired, so it is never stolen.
-    expect(judgeLease({ ...held(OTHER, START), spec: { holderIdentity: OTHER } }, ME, now)).toMatchObject({ kind: 'held' });
-    expect(judgeLease({ ...held(OTHER, START), spec: {} }, ME, now)).toMatchObject({ kind: 'takeover' });
+    expect(judgeLease({ ...held(OTHER, START), spec: { holderIdentity: OTHER } }, ME, now, 'mine')).toMatchObject({ kind: 'held' });
+    expect(judgeLease({ ...held(OTHER, START), spec: {} }, ME, now, 'mine')).toMatchObject({ kind: 'takeover' });
   });
 
   it('counts transitions and keeps the acquire time when renewing', () => {
     const now = new Date(START);
-    const takeover = leaseFor({ namespace: 'prod', service: 'checkout-api', me: ME, version: 'v2.14.0', now, current: held(OTHER, START - 90_000) });
+    const takeover = leaseFor({ namespace: 'prod', service: 'checkout-api', me: ME, taking: 'mine', version: 'v2.14.0', now, current: held(OTHER, START - 90_000) });
     expect(takeover.spec).toMatchObject({ holderIdentity: ME, leaseTransitions: 4, acquireTime: microTime(now), leaseDurationSeconds: LEASE_DURATION_SECONDS });
     expect(takeover.metadata.resourceVersion).toBe('7');
-    const renewed = leaseFor({ namespace: 'prod', service: 'checkout-api', me: ME, version: 'v2.14.0', now: new Date(START + 20_000), current: { ...takeover, metadata: { ...takeover.metadata, resourceVersion: '8' } } });
+    expect(takeover.metadata.annotations).toMatchObject({ 'release-to-prod/version': 'v2.14.0', [TAKING_ANNOTATION]: 'mine' });
+    const renewed = leaseFor({ namespace: 'prod', service: 'checkout-api', me: ME, taking: 'mine', version: 'v2.14.0', now: new Date(START + 20_000), current: { ...takeover, metadata: { ...takeover.metadata, resourceVersion: '8' } } });
     expect(renewed.spec).toMatchObject({ leaseTransitions: 4, acquireTime: microTime(now), renewTime: microTime(new Date(START + 20_000)) });
     expect(describeHolder(held(OTHER, START - 12_000), now)).toBe(`${OTHER} (releasing v2.13.0), renewed 12 s ago`);
   });
@@ -183,6 +189,22 @@ describe('takeLock', () => {
     expect(kube.calls.filter((c) => c.method === 'createLease')).toHaveLength(1);
     expect(kube.leases.get(KEY)!.spec.holderIdentity).toBe(ME);
     await lock!.release();
+    expect(kube.leases.size).toBe(0);
+  });
+
+  it('two jobs of one attempt whose check run is unknown share the holder identity: the second never takes the first one\'s Lease', async () => {
+    const kube = new FakeKube();
+    const clock = new ManualClock(START);
+    const unknownCheckRun = settings({ 'check-run-id': '' });
+    const first = await takeLock(unknownCheckRun, { kube, clock, log: log() });
+    expect(first.result).toMatchObject({ status: 'taken', identity: `${RUN}/attempts/2` });
+    const second = await takeLock(unknownCheckRun, { kube, clock, log: log() });
+    expect(second.result).toMatchObject({ status: 'busy', holder: `${RUN}/attempts/2` });
+    expect(second.held).toBeUndefined();
+    // The first still holds it, renews it, and deletes it at the end.
+    await clock.advance(25_000);
+    expect(kube.leases.get(KEY)!.spec.renewTime).toBe('2026-11-30T10:00:20.000000Z');
+    await expect(first.held!.release()).resolves.toBe(`Lease ${KEY} released (deleted)`);
     expect(kube.leases.size).toBe(0);
   });
 

@@ -35,18 +35,33 @@ export function microTime(at: Date): string {
   return at.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+/**
+ * Which taking of the Lease wrote it: a value new for every run of the action, kept as an annotation
+ * beside holderIdentity. The identity alone cannot tell this run's own write (an answer lost, found
+ * on the re-read) from another job of the same attempt when the check run is unknown — the run URL
+ * is then the same for both — and a second job must never take the first one's Lease as its own.
+ */
+export const TAKING_ANNOTATION = 'release-to-prod/taking';
+
 export type LeaseVerdict =
   | { readonly kind: 'free' }
   | { readonly kind: 'ours' }
   | { readonly kind: 'takeover'; readonly why: string }
   | { readonly kind: 'held'; readonly holder: string; readonly expiresAt?: Date };
 
-/** May this run take the Lease as it was just read? */
-export function judgeLease(lease: Lease | undefined, me: string, now: Date): LeaseVerdict {
+/** Did this very taking write the Lease? Same identity and, when the Lease records one, the same taking. */
+export function isOurs(lease: Lease | undefined, me: string, taking: string): boolean {
+  if (lease?.spec.holderIdentity !== me) return false;
+  const recorded = lease.metadata.annotations?.[TAKING_ANNOTATION];
+  return recorded === undefined || recorded === taking;
+}
+
+/** May this run (this `taking` of it) take the Lease as it was just read? */
+export function judgeLease(lease: Lease | undefined, me: string, now: Date, taking: string): LeaseVerdict {
   if (!lease) return { kind: 'free' };
   const { holderIdentity: holder, leaseDurationSeconds, renewTime, acquireTime } = lease.spec;
   if (!holder) return { kind: 'takeover', why: 'it has no holder' };
-  if (holder === me) return { kind: 'ours' };
+  if (isOurs(lease, me, taking)) return { kind: 'ours' };
   if (earlierAttemptOfSameRun(holder, me)) return { kind: 'takeover', why: `it is held by an earlier attempt of this run (${holder})` };
   const last = Date.parse(renewTime ?? acquireTime ?? '');
   // A Lease with no time or duration cannot expire by our reading: treat it as held, never steal it.
@@ -65,9 +80,9 @@ function earlierAttemptOfSameRun(holder: string, me: string): boolean {
 }
 
 /** The Lease this run writes to take it (over) or renew it; `current` keeps resourceVersion and counts. */
-export function leaseFor(input: { readonly namespace: string; readonly service: string; readonly me: string; readonly version: string; readonly now: Date; readonly current?: Lease }): Lease {
-  const { namespace, service, me, version, now, current } = input;
-  const renewing = current?.spec.holderIdentity === me;
+export function leaseFor(input: { readonly namespace: string; readonly service: string; readonly me: string; readonly taking: string; readonly version: string; readonly now: Date; readonly current?: Lease }): Lease {
+  const { namespace, service, me, taking, version, now, current } = input;
+  const renewing = isOurs(current, me, taking);
   const transitions = current?.spec.leaseTransitions ?? 0;
   return {
     apiVersion: 'coordination.k8s.io/v1',
@@ -77,7 +92,7 @@ export function leaseFor(input: { readonly namespace: string; readonly service: 
       namespace,
       ...(current?.metadata.resourceVersion ? { resourceVersion: current.metadata.resourceVersion } : {}),
       labels: { ...(current?.metadata.labels ?? {}), 'app.kubernetes.io/managed-by': 'release-to-prod' },
-      annotations: { ...(current?.metadata.annotations ?? {}), 'release-to-prod/version': version },
+      annotations: { ...(current?.metadata.annotations ?? {}), 'release-to-prod/version': version, [TAKING_ANNOTATION]: taking },
     },
     spec: {
       holderIdentity: me,

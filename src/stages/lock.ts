@@ -2,11 +2,12 @@
 // after the CI gate, just before the tag, so a run that waits has written nothing; held — renewed
 // in the background — until the run ends on every path, then deleted. Decisions in
 // rollouts/lease.ts; this file only talks to the API server.
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import { isTransient, kubeErrorMessage, statusCode } from '../kube/errors.js';
 import type { KubePort, Lease } from '../kube/port.js';
-import { describeHolder, holderIdentity, judgeLease, leaseFor, leaseName, RENEW_EVERY_MS } from '../rollouts/lease.js';
+import { describeHolder, holderIdentity, isOurs, judgeLease, leaseFor, leaseName, RENEW_EVERY_MS } from '../rollouts/lease.js';
 import type { Settings } from '../settings.js';
 
 export interface LockResult {
@@ -47,6 +48,7 @@ export async function takeLock(settings: Settings, ports: LockPorts): Promise<{ 
   const { namespace, service } = settings;
   const name = leaseName(service);
   const me = holderIdentity(settings.run, settings.checkRunId ?? ports.checkRunId, ports.local ?? `${hostname()}/${process.pid}`);
+  const taking = randomUUID();
   const started = clock.now().getTime();
   const deadline = started + settings.lockWaitMinutes * 60_000;
   const result = (status: LockResult['status'], detail: string, holder?: string): LockResult => ({
@@ -62,7 +64,7 @@ export async function takeLock(settings: Settings, ports: LockPorts): Promise<{ 
     try {
       const current = await kube.getLease(namespace, name);
       const now = clock.now();
-      const verdict = judgeLease(current, me, now);
+      const verdict = judgeLease(current, me, now, taking);
       if (verdict.kind === 'held') {
         const holder = describeHolder(current, now);
         if (now.getTime() >= deadline) {
@@ -79,12 +81,12 @@ export async function takeLock(settings: Settings, ports: LockPorts): Promise<{ 
         continue;
       }
       // 'ours': our own create or takeover whose answer was lost, found on the re-read; take it again.
-      const lease = leaseFor({ namespace, service, me, version: settings.version.tag, now, current: verdict.kind === 'free' ? undefined : current });
+      const lease = leaseFor({ namespace, service, me, taking, version: settings.version.tag, now, current: verdict.kind === 'free' ? undefined : current });
       const stored = verdict.kind === 'free' ? await kube.createLease(lease) : await kube.replaceLease(lease);
       const how = verdict.kind === 'takeover' ? ` (taken over: ${verdict.why})` : '';
       return {
         result: result('taken', `Lease ${namespace}/${name} taken as ${me}${how}`, verdict.kind === 'takeover' ? current?.spec.holderIdentity : undefined),
-        held: new Renewal({ kube, clock, log, namespace, service, me, version: settings.version.tag }, stored),
+        held: new Renewal({ kube, clock, log, namespace, service, me, taking, version: settings.version.tag }, stored),
       };
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -108,6 +110,8 @@ interface RenewalContext {
   readonly namespace: string;
   readonly service: string;
   readonly me: string;
+  /** This taking of the Lease (lease.ts TAKING_ANNOTATION). */
+  readonly taking: string;
   readonly version: string;
 }
 
@@ -122,7 +126,7 @@ class Renewal implements HeldLock {
   }
 
   private async renew(): Promise<void> {
-    const { kube, clock, log, namespace, service, me, version } = this.context;
+    const { kube, clock, log, namespace, service, me, taking, version } = this.context;
     let failures = 0;
     for (;;) {
       try {
@@ -131,12 +135,12 @@ class Renewal implements HeldLock {
         return; // released
       }
       try {
-        this.lease = await kube.replaceLease(leaseFor({ namespace, service, me, version, now: clock.now(), current: this.lease }));
+        this.lease = await kube.replaceLease(leaseFor({ namespace, service, me, taking, version, now: clock.now(), current: this.lease }));
         failures = 0;
       } catch (error) {
         if (statusCode(error) === 409 || statusCode(error) === 404) {
           const current = await kube.getLease(namespace, this.lease.metadata.name).catch(() => undefined);
-          if (current?.spec.holderIdentity === me) {
+          if (current && isOurs(current, me, taking)) {
             this.lease = current; // we wrote it (a lost answer): renew from this version
             continue;
           }
@@ -153,7 +157,7 @@ class Renewal implements HeldLock {
   }
 
   async release(): Promise<string> {
-    const { kube, namespace, me } = this.context;
+    const { kube, namespace, me, taking } = this.context;
     const name = this.lease.metadata.name;
     this.stop.abort();
     await this.loop;
@@ -162,7 +166,7 @@ class Renewal implements HeldLock {
       try {
         const current = await kube.getLease(namespace, name);
         if (!current) return `Lease ${namespace}/${name} was already gone`;
-        if (current.spec.holderIdentity !== me) return `Lease ${namespace}/${name} is held by ${current.spec.holderIdentity}: left to it`;
+        if (!isOurs(current, me, taking)) return `Lease ${namespace}/${name} is held by ${current.spec.holderIdentity}: left to it`;
         // The precondition keeps a takeover that lands between the read and the delete.
         await kube.deleteLease(namespace, name, current.metadata.resourceVersion ?? '');
         return `Lease ${namespace}/${name} released (deleted)`;
