@@ -19,7 +19,11 @@ export interface CollectedChanges {
 
 export async function collectChanges(settings: Pick<Settings, 'previousReleaseTag' | 'version' | 'sha'>, port: ChangelogPort): Promise<CollectedChanges> {
   const { start, pages } = await openRange(port, settings);
-  const read = (await fromHistory(port, start, settings.sha)) ?? (await fromComparison(port, pages, start.firstRelease));
+  // The comparison's first page is already read (it told the status and the count): its commits,
+  // the oldest of the range, are the check that the history missed none.
+  const rest = pages[Symbol.asyncIterator]();
+  const first = start.firstRelease ? [] : ((await rest.next()).value ?? []);
+  const read = (await fromHistory(port, start, settings.sha, first)) ?? (await fromComparison(port, again(first, rest), start.firstRelease));
   // With no commit there was no batch to name the default branch, and no PR to need it.
   const mapping = mapPullRequests(read.commits, read.associations, settings.sha, read.defaultBranch ?? 'main');
   const { commits } = read;
@@ -35,21 +39,21 @@ interface ReadRange {
 }
 
 /**
- * The range from `git log sha --since <start's date + 1 s>`, newest first; the start commit and
- * whatever it reaches are left out should they come (a clock set wrong: git log lists children
- * before parents, so such a commit is known as the start's ancestor before it is listed). Undefined
- * when the count is not the comparison's — a commit of the range committed before the start, in
- * its second or earlier — and the caller reads the range exactly instead.
+ * The range from `git log sha --since <the start's commit date>`, newest first. The start commit and
+ * whatever it reaches are left out as they come: git log lists children before parents, so each is
+ * known as the start's ancestor before it is listed (also those committed in the start's second).
+ * Reading stops once the comparison's count is reached. Undefined when the log cannot add up to it
+ * — a commit of the range committed before the start (a clock set wrong, a rebase that kept dates)
+ * — and the caller reads the range exactly instead.
  */
-async function fromHistory(port: ChangelogPort, start: RangeStart, head: string): Promise<ReadRange | undefined> {
+async function fromHistory(port: ChangelogPort, start: RangeStart, head: string, oldest: readonly RangeCommit[]): Promise<ReadRange | undefined> {
   if (!start.firstRelease && (start.fromSha === undefined || start.fromDate === undefined || Number.isNaN(Date.parse(start.fromDate)) || start.expectedCommits === undefined)) return undefined;
+  if (start.expectedCommits === 0) return { commits: [], associations: new Map() };
   const outside = new Set(start.fromSha === undefined ? [] : [start.fromSha]);
   const commits: RangeCommit[] = [];
   const associations = new Map<string, CommitAssociations>();
   let defaultBranch: string | undefined;
-  // From the second after the start's: git timestamps are whole seconds, and the start commit itself is not in the range.
-  const since = start.fromDate === undefined ? undefined : new Date(Math.floor(Date.parse(start.fromDate) / 1000) * 1000 + 1000).toISOString();
-  for await (const page of port.historyWithPullRequests(head, start.firstRelease ? undefined : since)) {
+  for await (const page of port.historyWithPullRequests(head, start.firstRelease ? undefined : start.fromDate)) {
     defaultBranch ??= page.defaultBranch;
     for (const commit of page.commits) {
       if (outside.has(commit.sha)) {
@@ -60,10 +64,40 @@ async function fromHistory(port: ChangelogPort, start: RangeStart, head: string)
       const found = page.byCommit.get(commit.sha);
       if (found) associations.set(commit.sha, found);
     }
+    // All of the range found: the rest of the log is the start's side (no page more to read).
+    if (commits.length === start.expectedCommits) break;
     if (start.expectedCommits !== undefined && commits.length > start.expectedCommits) return undefined;
   }
   if (start.expectedCommits !== undefined && commits.length !== start.expectedCommits) return undefined;
+  if (!start.firstRelease && !isRange(commits, head, oldest)) return undefined;
   return { commits: commits.reverse(), associations, ...(defaultBranch !== undefined && { defaultBranch }) };
+}
+
+/**
+ * The commits found are the range only if each is reached from `head` through found commits alone
+ * (every commit between head and a commit of the range is in the range; one the start reaches is
+ * reached only through the start) and the comparison's oldest commits are among them (a commit
+ * counted that is not in the range would leave one of the range, listed last, unread).
+ */
+function isRange(commits: readonly RangeCommit[], head: string, oldest: readonly RangeCommit[]): boolean {
+  const found = new Map(commits.map((c) => [c.sha, c]));
+  if (!oldest.every((c) => found.has(c.sha))) return false;
+  const reached = new Set<string>();
+  const stack = [head];
+  while (stack.length > 0) {
+    const sha = stack.pop()!;
+    const commit = found.get(sha);
+    if (!commit || reached.has(sha)) continue;
+    reached.add(sha);
+    stack.push(...commit.parents);
+  }
+  return reached.size === found.size;
+}
+
+/** The first page again, then the rest of the comparison. */
+async function* again(first: readonly RangeCommit[], rest: AsyncIterator<readonly RangeCommit[]>): AsyncGenerator<readonly RangeCommit[]> {
+  if (first.length > 0) yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
 }
 
 /** The comparison's pages (oldest first; a first release: history, newest first), one association batch per page. */

@@ -39,7 +39,11 @@ export function seedReleaseHistory(state: SimState, options: ReleaseHistoryOptio
   const returning = pool.slice(0, Math.ceil(pool.length * 0.75));
   // One minute apart, so "merged before the tag" means something to search.
   let minute = 0;
-  const at = () => Date.UTC(2025, 0, 1) + 60_000 * minute++;
+  // Later than anything already on main (a World's first commits carry the real clock): a history
+  // whose dates run backwards would be a clock set wrong, which the changelog handles apart.
+  const head = state.resolve('main');
+  const origin = Math.max(Date.UTC(2025, 0, 1), head === undefined ? 0 : (state.commits.get(head)?.date ?? 0) + 60_000);
+  const at = () => origin + 60_000 * minute++;
   state.addCommit({ message: 'Initial commit', author: pool[0]!, date: at() });
   returning.forEach((user, i) => state.addPullRequest({ title: `feat: early work ${i + 1}`, user, mergedAt: at() }));
   const from = options.from ?? 'v1.0.0';
