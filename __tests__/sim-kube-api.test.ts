@@ -42,6 +42,10 @@ describe('JSON Patch (RFC 6902)', () => {
     expect(code(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'test', path: '/spec/list/0', value: 'q' }])))).toBe(422);
     expect(code(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'replace', path: '/spec/nope', value: 1 }])))).toBe(422);
     expect(code(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'remove', path: '/spec/list/5' }])))).toBe(422);
+    // evanphx/json-patch, the API server's: a missing member tests equal to null, a missing parent is 422.
+    expect(applyJsonPatch(doc, parseJsonPatch([{ op: 'test', path: '/spec/nope', value: null }]))).toEqual(doc);
+    expect(code(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'test', path: '/spec/nope', value: 1 }])))).toBe(422);
+    expect(code(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'test', path: '/nope/deeper', value: null }])))).toBe(422);
     expect(code(() => parseJsonPatch({ spec: {} }))).toBe(400);
     expect(code(() => parseJsonPatch([{ op: 'frobnicate', path: '/x' }]))).toBe(400);
   });

@@ -111,6 +111,13 @@ function addAt(doc: unknown, pointer: string, value: unknown, replace: boolean):
   return doc;
 }
 
+function isMissingMember(doc: unknown, pointer: string): boolean {
+  const tokens = parsePointer(pointer);
+  if (tokens.length === 0) return false;
+  const { parent, key } = resolveParent(doc, tokens, pointer);
+  return !Array.isArray(parent) && !(key in parent);
+}
+
 export function applyJsonPatch(document: unknown, operations: Operation[]): unknown {
   let doc = clone(document);
   for (const op of operations) {
@@ -133,6 +140,9 @@ export function applyJsonPatch(document: unknown, operations: Operation[]): unkn
         doc = addAt(doc, op.path, getAt(doc, op.from as string), false);
         break;
       case 'test':
+        // evanphx/json-patch (the API server's, `Patch.test`): a missing member under an existing
+        // parent equals null; a missing parent is an error (422) as below.
+        if (op.value === null && isMissingMember(doc, op.path)) break;
         if (!deepEqual(getAt(doc, op.path), op.value)) {
           throw unprocessable(`testing value ${op.path} failed: test failed`);
         }
