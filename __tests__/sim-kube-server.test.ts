@@ -85,6 +85,16 @@ describe('simulated API server: conditional writes, leases, validation, lost ans
       expect((await send('GET', `${LEASES}/release-to-prod-checkout-api`)).json).toMatchObject({ spec: { holderIdentity: 'run-a' } });
     });
 
+    it('an update without resourceVersion is refused (422): a Lease allows no unconditional update', async () => {
+      // pkg/registry/coordination/lease/strategy.go: AllowUnconditionalUpdate() is false, so a PUT that
+      // does not say which version it replaces can never silently overwrite another holder's write.
+      expect((await send('POST', LEASES, lease('run-a'))).status).toBe(201);
+      const blind = await send('PUT', `${LEASES}/release-to-prod-checkout-api`, lease('run-b'));
+      expect(blind.status).toBe(422);
+      expect((blind.json as { message: string }).message).toContain('metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+      expect((await send('GET', `${LEASES}/release-to-prod-checkout-api`)).json).toMatchObject({ spec: { holderIdentity: 'run-a' } });
+    });
+
     it('delete honours DeleteOptions preconditions (409 with the storage message when the lease moved on)', async () => {
       const created = (await send('POST', LEASES, lease('run-a'))).json as { metadata: { resourceVersion: string; uid: string } };
       await send('PATCH', `${LEASES}/release-to-prod-checkout-api`, { spec: { holderIdentity: 'run-b' } }, MERGE);

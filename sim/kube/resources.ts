@@ -15,6 +15,11 @@ export interface ResourceDef {
   readonly crd: boolean;
   /** Whether the server maintains metadata.generation (bumped only on .spec changes). */
   readonly generation: boolean;
+  /**
+   * The registry strategy's AllowUnconditionalUpdate is false: a PUT must carry resourceVersion
+   * (always so for CRDs; among built-ins, e.g. Leases: pkg/registry/coordination/lease/strategy.go).
+   */
+  readonly conditionalUpdateOnly?: boolean;
   readonly categories?: readonly string[];
 }
 
@@ -63,7 +68,7 @@ export const EXPERIMENTS: ResourceDef = {
 };
 export const LEASES: ResourceDef = {
   group: 'coordination.k8s.io', version: 'v1', plural: 'leases', singular: 'lease', kind: 'Lease',
-  shortNames: [], namespaced: true, subresources: [], crd: false, generation: false,
+  shortNames: [], namespaced: true, subresources: [], crd: false, generation: false, conditionalUpdateOnly: true,
 };
 
 export const RESOURCES: readonly ResourceDef[] = [

@@ -112,8 +112,8 @@ export class Store {
       throw badRequest(`the name of the object (${incoming.metadata?.name ?? ''}) does not match the name on the URL (${name})`);
     }
     const rv = incoming.metadata.resourceVersion;
-    // CRDs do not allow unconditional updates; built-in workloads do.
-    if (!rv && def.crd) {
+    // CRDs and some built-ins (Leases) do not allow unconditional updates; built-in workloads do.
+    if (!rv && (def.crd || def.conditionalUpdateOnly)) {
       throw invalid(def, name, [{ field: 'metadata.resourceVersion', message: 'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update' }]);
     }
     if (rv && rv !== current.metadata.resourceVersion) throw conflict(def, name);
