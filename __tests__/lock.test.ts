@@ -200,6 +200,8 @@ describe('takeLock', () => {
     expect(first.result).toMatchObject({ status: 'taken', identity: `${RUN}/attempts/2` });
     const second = await takeLock(unknownCheckRun, { kube, clock, log: log() });
     expect(second.result).toMatchObject({ status: 'busy', holder: `${RUN}/attempts/2` });
+    expect(second.result.detail).toContain('another job of this same run');
+    expect(second.result.detail).toContain('set check-run-id: ${{ job.check_run_id }}');
     expect(second.held).toBeUndefined();
     // The first still holds it, renews it, and deletes it at the end.
     await clock.advance(25_000);

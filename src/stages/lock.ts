@@ -69,9 +69,13 @@ export async function takeLock(settings: Settings, ports: LockPorts): Promise<{ 
         const holder = describeHolder(current, now);
         if (now.getTime() >= deadline) {
           const waited = settings.lockWaitMinutes > 0 ? ` after waiting ${settings.lockWaitMinutes} min (lock-wait-minutes)` : '';
+          // Our own identity, another taking: a second job of this very run whose check run is unknown.
+          const sameRun = verdict.holder === me
+            ? ' — another job of this same run: its jobs share one holder identity because the check run is unknown (set check-run-id: ${{ job.check_run_id }})'
+            : '';
           return {
             result: result('busy',
-              `another release of ${service} is in progress: Lease ${namespace}/${name} is held by ${holder}${waited}. ` +
+              `another release of ${service} is in progress: Lease ${namespace}/${name} is held by ${holder}${sameRun}${waited}. ` +
                 'Nothing was tagged or changed. Re-run when it has finished, or set lock-wait-minutes to wait for it.', verdict.holder),
           };
         }
