@@ -35,6 +35,8 @@ describe('hostile CI names', () => {
   it('a check run and a status named to inject: blocked (exit 2), named readably, nothing active anywhere', async () => {
     const w = await start();
     w.github.state.addCheckRun({ sha: w.sha, name: `lint ${HOSTILE}`, conclusion: 'failure' });
+    // The hole that was: a table cell starting with a backtick went into the summary raw.
+    w.github.state.addCheckRun({ sha: w.sha, name: '`x` <img src=x onerror=alert(1)></td></tr></table><details open>', conclusion: 'failure' });
     w.github.state.addStatus({ sha: w.sha, context: `ci/evil\r::error::fake ${HOSTILE}`, state: 'failure', description: '@acme/sre <img src=x>' });
     const run = await w.run();
     expect(run.code).toBe(2);
