@@ -28,6 +28,13 @@ describe('timed pauses', () => {
     expect(run.report()).toContain('timed pause (the controller advances)');
   });
 
+  it('a timed pause far longer than step-timeout-minutes: waited out after the bake, not taken for a stuck step', async () => {
+    const w = await start({ rollout: { ...ROLLOUT, replicas: 10, steps: [{ setWeight: 10 }, { pause: { duration: 8 } }, { setWeight: 50 }, { pause: {} }] } });
+    const run = await w.run({ slo: '{error_rate_max: 0.01, p95_latency_ms: 300, window_minutes: 0.02, interval_seconds: 0.5}', 'step-timeout-minutes': '0.04' });
+    expect(run.code).toBe(0);
+    expect(run.json('devops/status/deploy-result.json').steps.map((s: { weight: number; outcome: string }) => `${s.weight}:${s.outcome}`)).toEqual(['10:passed', '50:passed', '100:passed']);
+  });
+
   it('the controller moving on before the window is sampled: the samples taken decide, and the report says the bake was shortened', async () => {
     const w = await start({ rollout: { ...ROLLOUT, replicas: 10, steps: [{ setWeight: 10 }, { pause: { duration: 20 } }, { setWeight: 50 }, { pause: {} }] } });
     let jumped = false;

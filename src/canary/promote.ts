@@ -17,7 +17,9 @@ export async function promotePauses(ctx: GateContext, gate: Gate): Promise<numbe
   let repromoted = 0;
   for (const index of gate.promote) {
     const at = `the pause at step ${index + 1} (${gate.percent}%)`;
-    let paused = await reachSteps(ctx, gate, { from: index, to: index, paused: true }, at);
+    // Timed pauses before this pause in the gate hold the rollout that long first.
+    const timedBefore = gate.holds.reduce((sum, h) => sum + (h.kind === 'timed-pause' && h.index < index ? h.seconds : 0), 0);
+    let paused = await reachSteps(ctx, gate, { from: index, to: index, paused: true }, at, timedBefore * 1000);
     if (paused.passed && gate.kind === 'pass') {
       ctx.event(`${at} was already passed: it held no canary traffic`, gate.percent);
       continue;

@@ -14,12 +14,13 @@ export interface Reached {
   readonly passed: boolean;
 }
 
-export async function reachSteps(ctx: GateContext, gate: Gate, target: Omit<LocateTarget, 'weight' | 'canaryHash' | 'strict'>, what: string): Promise<Reached> {
+/** `extraMs`: time the controller is known to hold before it gets there (timed pauses), on top of step-timeout-minutes. */
+export async function reachSteps(ctx: GateContext, gate: Gate, target: Omit<LocateTarget, 'weight' | 'canaryHash' | 'strict'>, what: string, extraMs = 0): Promise<Reached> {
   const { kube, clock, log, signal, settings } = ctx;
   let waited;
   try {
     waited = await waitFor(kube, settings.namespace, settings.service, { ...target, weight: gate.percent, canaryHash: ctx.canaryHash, strict: true }, {
-      clock, signal, timeoutMs: settings.stepTimeoutMinutes * 60_000,
+      clock, signal, timeoutMs: settings.stepTimeoutMinutes * 60_000 + extraMs,
       onWaiting: (why) => log.info(`  waiting for ${what}: ${why}`),
     });
   } catch (error) {

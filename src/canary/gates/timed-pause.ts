@@ -22,7 +22,10 @@ export const timedPauseGate: GateRunner = {
     if (movedOn) ctx.event(`the controller moved on from ${gate.percent}% before the window was sampled: ${samplesText(bake)} decided (shortened bake)`, gate.percent);
     return { bake, shortened: Boolean(movedOn), passedBy: `timed pause ${formatDuration(gate.holdSeconds ?? 0)}: SLO gate ${movedOn ? `shortened to ${samplesText(bake)}` : `${samplesText(bake)}`} within SLO; the controller advanced` };
   },
-  async leave(_ctx, _gate, judged) {
+  async leave(ctx, gate, judged) {
+    // The controller holds the weight for the pause's whole duration, which may be far longer than
+    // step-timeout-minutes (`pause: {duration: 1h}`): wait for it to move on, as long as that takes.
+    await reachSteps(ctx, gate, { from: gate.to + 1, to: ctx.plan.stepCount }, `the controller to end the timed pause at ${gate.percent}%`, (gate.holdSeconds ?? 0) * 1000);
     return judged;
   },
 };
