@@ -5,6 +5,7 @@ import { durationSeconds } from '../sim/kube/controller/steps.js';
 import { validateRollout } from '../sim/kube/controller/validate.js';
 import { loadFixture } from '../sim/kube/fixtures/rollouts/index.js';
 import { RolloutsPlugin } from '../sim/kube/plugin.js';
+import { rawRequest } from '../sim/kube/raw.js';
 
 describe('approximateWeightedCanaryStableReplicaCounts (utils/replicaset/canary.go)', () => {
   // Rows of TestApproximateWeightedNewStableReplicaCounts (utils/replicaset/canary_test.go):
@@ -143,6 +144,23 @@ describe('step kinds on the simulated cluster', () => {
     const next = await sim.waitForRollout(NS, 'timed-pause-long', pausedAt(3));
     expect(next.status?.canary?.weights?.canary.weight).toBe(50);
     expect(sim.controller.events.map((e) => e.message)).toContain('Rollout step 2/4 completed (pause: 10m)');
+  });
+
+  it('traffic routing: a canary short of pods at a pause keeps the router at that pause\'s weight (trafficrouting.go)', async () => {
+    // reconcileTrafficRouting: not at the desired counts, the weight is the last setWeight *before the
+    // current step index* — at a pause that is the pause's own weight; only a setWeight step still
+    // being scaled to falls back to the one before it.
+    seed('traffic-nginx');
+    await release('traffic-nginx');
+    await sim.waitForRollout(NS, 'traffic-nginx', pausedAt(1));
+    sim.controller.podReadyMs = 3_600_000; // the pods the scale-up adds stay pending
+    const scaled = await rawRequest(sim, 'PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${NS}/rollouts/traffic-nginx`, {
+      contentType: 'application/merge-patch+json', body: { spec: { replicas: 40 } },
+    });
+    expect(scaled.status).toBe(200);
+    const short = await sim.waitForRollout(NS, 'traffic-nginx', (ro) => ro.status?.observedGeneration === String(ro.metadata.generation) && counts('traffic-nginx', ro).canary === 2);
+    expect(short.status?.currentStepIndex).toBe(1);
+    expect(short.status?.canary?.weights?.canary.weight).toBe(5);
   });
 
   it('setCanaryScale sets the canary pods apart from the router weight until matchTrafficWeight', async () => {

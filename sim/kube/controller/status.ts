@@ -19,20 +19,20 @@ export interface PassView {
   readonly stepHash: string;
 }
 
-/** With traffic routing the router moves to W only once the canary pods for W are available (§5.3). */
+/**
+ * With traffic routing the router moves to W only once the canary pods for W are available (§5.3).
+ * Short of them, `reconcileTrafficRouting` (rollout/trafficrouting.go) uses the last setWeight
+ * *before the current step index*, else 0: at a setWeight step being scaled to, the weight before
+ * it; at a pause (a scale-up mid-pause, say), that pause's own weight.
+ */
 function canaryWeight(view: PassView, s: RolloutStatus): number {
   const { ro, sets } = view;
   const weight = desiredWeight(ro, s);
   const available = availableOf(sets.newRS);
   if (weight === 0 || available === 0) return 0;
   if (available >= targetCounts(ro, s).canary) return weight;
-  // Still scaling toward W: the router stays at the setWeight before the one being worked on.
   const steps = stepsOf(ro);
-  const index = s.currentStepIndex ?? steps.length;
-  if (index >= steps.length) return Math.min(weight, weightBefore(steps, steps.length));
-  let at = index;
-  while (at >= 0 && steps[at]?.setWeight === undefined) at -= 1;
-  return at < 0 ? 0 : Math.min(weight, weightBefore(steps, at));
+  return Math.min(weight, weightBefore(steps, Math.min(s.currentStepIndex ?? steps.length, steps.length)));
 }
 
 function weights(view: PassView, s: RolloutStatus, canary: number): { canary: WeightDestination; stable: WeightDestination } {
