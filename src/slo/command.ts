@@ -133,14 +133,16 @@ export function observedValues(stdout: string): Observed {
 /**
  * The contract's counts for one group, `{requests, errors, latency_ms_buckets: {"50": …, "+Inf": …}}`,
  * cumulative since the step started. A group without a numeric `requests` gives nothing (no data);
- * bounds that are not numbers are left out.
+ * without a numeric `errors`, its error count is missing (no data for the error comparison; its
+ * latency buckets still count); bounds that are not numbers are left out.
  */
 function groupReadings(group: 'canary' | 'stable', value: unknown): CounterReading[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
   const { requests, errors, latency_ms_buckets: buckets } = value as Record<string, unknown>;
   if (!isCount(requests)) return [];
   const readings: CounterReading[] = [{ series: group, group, kind: 'requests', value: requests }];
-  if (isCount(errors)) readings.push({ series: group, group, kind: 'errors', value: errors });
+  // A missing (or malformed) error count is no data, never 0 errors.
+  readings.push({ series: group, group, kind: 'errors', value: isCount(errors) ? errors : NaN });
   if (buckets !== null && typeof buckets === 'object' && !Array.isArray(buckets)) {
     for (const [le, count] of Object.entries(buckets)) {
       const leMs = le === '+Inf' ? Infinity : Number(le);

@@ -18,40 +18,85 @@
 // between stable's MIN_TAIL and 1 − MIN_TAIL quantiles: where almost no request (or almost every
 // one) is slower, "not worse" cannot be shown in a canary step; the far tails are left to the
 // breach test and the absolute p95 guardrail.
+// Per sample, not per step: each bound's two streams take the sample's increments as one interval
+// with that interval's own request counts (sequential.ts), stable's slower-than-b / (1 + tolerance)
+// interpolated in the increments of its buckets.
 import { clampEvents, rateRatio } from './errors.js';
-import { logEvidence, ratioInterval, splitPrior } from './sequential.js';
+import { EMPTY_STREAM, extend, informative, logMixture, ratioInterval, shareTerms, type EventStream } from './sequential.js';
 import type { Bucket, CompareCounts, CompareLevels, Evidence } from './types.js';
 
 export const MIN_TAIL = 0.01;
 
-/** undefined without buckets, or when either group served nothing since the gate started. */
-export function latencyEvidence(counts: CompareCounts, levels: CompareLevels): Evidence | undefined {
+/** The latency test through a step: per finite bound of the canary's buckets, two event streams. */
+export interface LatencyTest {
+  /** The cumulative buckets taken in so far: the next interval starts here. */
+  readonly seen: { readonly canary: readonly Bucket[]; readonly stable: readonly Bucket[] };
+  readonly bounds: ReadonlyMap<number, { readonly slow: EventStream; readonly fast: EventStream }>;
+  /** The last reading had no buckets for a group: no data, whatever was counted before. */
+  readonly missing: boolean;
+}
+
+const START: LatencyTest = { seen: { canary: [], stable: [] }, bounds: new Map(), missing: false };
+
+/** Requests slower than `ms` in cumulative buckets (stable's interpolated), within [0, total]. */
+function slowerThan(buckets: readonly Bucket[], ms: number): number {
+  const n = total(buckets);
+  return clampEvents(n - cumulativeAt(buckets, ms), n);
+}
+
+/** The test after one more cumulative reading (`previous` undefined: the reading is the first interval). */
+export function foldLatency(previous: LatencyTest | undefined, counts: CompareCounts, tolerance: number): LatencyTest {
+  const before = previous ?? START;
+  const canary = counts.canary.buckets;
+  const stable = counts.stable.buckets;
+  if (!canary?.length || !stable?.length) return { ...before, missing: true };
+  const stretch = 1 + tolerance;
+  const n = total(canary) - total(before.seen.canary);
+  const m = total(stable) - total(before.seen.stable);
+  const seen = { canary, stable };
+  if (!informative(n, m)) return { seen, bounds: before.bounds, missing: false };
+  const terms = shareTerms(n, m, 1);
+  const bounds = new Map(before.bounds);
+  for (const bucket of canary) {
+    if (!Number.isFinite(bucket.leMs)) continue;
+    const x = clampEvents(slowerThan(canary, bucket.leMs) - slowerThan(before.seen.canary, bucket.leMs), n);
+    const y = clampEvents(slowerThan(stable, bucket.leMs / stretch) - slowerThan(before.seen.stable, bucket.leMs / stretch), m);
+    const streams = bounds.get(bucket.leMs) ?? { slow: EMPTY_STREAM, fast: EMPTY_STREAM };
+    bounds.set(bucket.leMs, {
+      slow: extend(streams.slow, { canaryRequests: n, stableRequests: m, canaryEvents: x, stableEvents: y }, terms),
+      fast: extend(streams.fast, { canaryRequests: n, stableRequests: m, canaryEvents: n - x, stableEvents: m - y }, terms),
+    });
+  }
+  return { seen, bounds, missing: false };
+}
+
+/**
+ * undefined without buckets, or when either group served nothing since the gate started. `test`:
+ * the step's test with `counts` as its last reading (default: the counts as a single interval).
+ */
+export function latencyEvidence(counts: CompareCounts, levels: CompareLevels, test: LatencyTest = foldLatency(undefined, counts, levels.tolerance)): Evidence | undefined {
   const { canary, stable } = counts;
-  if (!canary.buckets?.length || !stable.buckets?.length) return undefined;
+  if (test.missing || !canary.buckets?.length || !stable.buckets?.length) return undefined;
   const nc = total(canary.buckets);
   const ns = total(stable.buckets);
   if (!(nc > 0 && ns > 0)) return undefined;
-  const split = nc / (nc + ns);
-  const prior = splitPrior(split);
   const stretch = 1 + levels.tolerance;
-  const bounds = canary.buckets.filter((b) => Number.isFinite(b.leMs));
-  if (bounds.length === 0) return undefined;
-
-  const perBound = bounds.map((bucket) => {
-    const slowC = clampEvents(nc - bucket.count, nc);
-    const slowS = clampEvents(ns - cumulativeAt(stable.buckets!, bucket.leMs / stretch), ns);
-    const slow = logEvidence(slowC, slowS, split, prior);
-    const fast = logEvidence(nc - slowC, ns - slowS, split, prior);
-    return { boundMs: bucket.leMs, x: slowC, y: slowS, worse: logMeanExp([slow.above, fast.below]), within: logMeanExp([slow.below, fast.above]) };
-  });
-  const logEWorse = logMeanExp(perBound.map((b) => b.worse));
+  const perBound = [...test.bounds].sort((a, b) => a[0] - b[0]).map(([boundMs, { slow, fast }]) => ({
+    boundMs, slow,
+    x: slowerThan(canary.buckets!, boundMs),
+    y: slowerThan(stable.buckets!, boundMs / stretch),
+    worse: logMixture([logMixture(slow.sums.worse), logMixture(fast.sums.within)]),
+    within: logMixture([logMixture(slow.sums.within), logMixture(fast.sums.worse)]),
+  }));
+  if (perBound.length === 0) return undefined;
+  const logEWorse = logMixture(perBound.map((b) => b.worse));
   const body = perBound.filter((b) => b.y >= MIN_TAIL * ns && b.y <= (1 - MIN_TAIL) * ns);
   const logEWithin = body.length > 0 ? Math.min(...body.map((b) => b.within)) : 0;
   // Shown: the bound with the most evidence of a regression among those where stable has slow
   // requests to compare with (a ratio to zero says nothing).
   const comparable = perBound.filter((b) => b.y > 0);
   const shown = (comparable.length > 0 ? comparable : perBound).reduce((best, b) => (b.worse > best.worse ? b : best));
-  const interval = levels.interval === false ? {} : ratioInterval(shown.x, shown.y, split, prior, levels.breachAlpha, levels.promoteAlpha);
+  const interval = levels.interval === false ? {} : ratioInterval(shown.slow.intervals, levels.breachAlpha, levels.promoteAlpha);
   return {
     metric: 'latency', logEWorse, logEWithin, estimate: rateRatio(shown.x, nc, shown.y, ns), ...interval, boundary: 1,
     boundMs: shown.boundMs, canaryEvents: shown.x, stableEvents: shown.y,
@@ -73,10 +118,4 @@ export function cumulativeAt(buckets: readonly Bucket[], ms: number): number {
   // Past the last finite bound nothing can be interpolated: take the last bound's count (stable
   // then looks no slower than it is known to be, which favours the canary).
   return previous.count;
-}
-
-function logMeanExp(values: readonly number[]): number {
-  const max = Math.max(...values);
-  if (max === -Infinity) return -Infinity;
-  return max + Math.log(values.reduce((sum, v) => sum + Math.exp(v - max), 0) / values.length);
 }

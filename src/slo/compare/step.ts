@@ -5,7 +5,7 @@ import type { Slo } from '../../settings.js';
 import type { Measurement } from '../provider.js';
 import { advanceCounters, countsOf, type CounterState } from './counts.js';
 import type { CompareCounts, Evidence } from './types.js';
-import { alphaPerStep, compare, type CompareVerdict } from './verdict.js';
+import { accumulate, alphaPerStep, compare, type CompareState, type CompareVerdict } from './verdict.js';
 import { describeEvidence } from './words.js';
 
 /** What a sample carries about the comparison (the report and deploy-result.json show it). */
@@ -36,6 +36,7 @@ export function startComparison(slo: Slo, step: number, releaseWeights: readonly
   if (!settings || step >= 100) return undefined;
   const alphaShare = alphaPerStep(settings.alpha, releaseWeights);
   let state: CounterState | undefined;
+  let tests: CompareState | undefined;
   return {
     alphaShare,
     alpha: settings.alpha,
@@ -44,12 +45,14 @@ export function startComparison(slo: Slo, step: number, releaseWeights: readonly
       if (measurement.counters) state = advanceCounters(state, measurement.counters.readings, measurement.counters.origin);
       // Missing counts in this sample are no data, whatever was counted before.
       const counts = measurement.counters ? countsOf(state) : undefined;
+      // Every reading is an interval of the tests, enough requests or not: each keeps its own share.
+      if (counts) tests = accumulate(tests, counts, settings.tolerance);
       // Too few canary requests says nothing: no data, never a pass (min_requests, as for the thresholds).
       const enough = counts && counts.canary.requests >= Math.max(1, slo.minRequests) ? counts : undefined;
       const result = compare(enough, {
         alphaShare, alpha: settings.alpha, tolerance: settings.tolerance, earlyPromote: settings.earlyPromote,
         elapsedSeconds, minWindowSeconds: settings.minWindowMinutes * 60, interval: options.interval ?? true,
-      });
+      }, tests);
       return {
         verdict: result.verdict,
         evidence: result.evidence,

@@ -9,7 +9,8 @@ export interface Bucket {
 
 export interface GroupCounts {
   readonly requests: number;
-  readonly errors: number;
+  /** undefined: the provider's reading had no error count for the group (no data, never 0). */
+  readonly errors?: number;
   readonly buckets?: readonly Bucket[];
 }
 

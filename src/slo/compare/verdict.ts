@@ -2,8 +2,8 @@
 // regression beyond tolerance reaches 1 / its alpha share; pass early (when asked, and not before
 // min_window_minutes) once every metric is shown within tolerance with confidence 1 − alpha;
 // otherwise continue. Too little data is never a pass: an empty comparison is no data.
-import { errorEvidence } from './errors.js';
-import { latencyEvidence } from './latency.js';
+import { errorEvidence, foldErrors, type ErrorTest } from './errors.js';
+import { foldLatency, latencyEvidence, type LatencyTest } from './latency.js';
 import type { CompareCounts, CompareLevels, Evidence } from './types.js';
 
 export type CompareVerdict = 'breach' | 'pass-early' | 'continue' | 'no-data';
@@ -37,10 +37,26 @@ export function levelsFor(options: Pick<CompareOptions, 'alphaShare' | 'alpha' |
   return { breachAlpha: options.alphaShare / METRICS, promoteAlpha: options.alpha, tolerance: options.tolerance, interval: options.interval ?? true };
 }
 
-export function compare(counts: CompareCounts | undefined, options: CompareOptions): Comparison {
+/** Both tests through a step, one cumulative reading per sample (a bake's local, never module state). */
+export interface CompareState {
+  readonly errors: ErrorTest;
+  readonly latency: LatencyTest;
+}
+
+/** The tests after one more cumulative reading: its increments are one interval (sequential.ts). */
+export function accumulate(previous: CompareState | undefined, counts: CompareCounts, tolerance: number): CompareState {
+  return { errors: foldErrors(previous?.errors, counts, tolerance), latency: foldLatency(previous?.latency, counts, tolerance) };
+}
+
+/**
+ * `state`: the step's tests with `counts` as their last reading (accumulate); without it, the
+ * counts are taken as a single interval (a share constant since the gate started).
+ */
+export function compare(counts: CompareCounts | undefined, options: CompareOptions, state?: CompareState): Comparison {
   if (!counts) return { verdict: 'no-data', evidence: [] };
   const levels = levelsFor(options);
-  const evidence = [errorEvidence(counts, levels), latencyEvidence(counts, levels)].filter((e): e is Evidence => e !== undefined);
+  const tests = state ?? accumulate(undefined, counts, options.tolerance);
+  const evidence = [errorEvidence(counts, levels, tests.errors), latencyEvidence(counts, levels, tests.latency)].filter((e): e is Evidence => e !== undefined);
   if (evidence.length === 0) return { verdict: 'no-data', evidence };
   const breachAt = Math.log(1 / levels.breachAlpha);
   const worst = evidence.reduce((a, b) => (b.logEWorse - breachAt > a.logEWorse - breachAt ? b : a));
