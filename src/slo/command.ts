@@ -40,8 +40,7 @@ export function commandProvider(config: CommandConfig, deps: CommandDeps = {}): 
       const result = await runProgram(file, args(context), {
         env: environment(inherited, context),
         cwd,
-        // The contract: no answer within the sample period is a gate error.
-        timeoutMs: context.slo.intervalSeconds * 1000,
+        timeoutMs: answerSeconds(context) * 1000,
         maxOutputBytes: deps.maxOutputBytes ?? 64 * 1024,
         signal,
       });
@@ -49,10 +48,16 @@ export function commandProvider(config: CommandConfig, deps: CommandDeps = {}): 
       return toMeasurement(result, file, context);
     },
     describe(context) {
-      return [`command: ${quote([file, ...args(context)])} (timeout ${context.slo.intervalSeconds} s, the sample period)`];
+      return [`command: ${quote([file, ...args(context)])} (timeout ${answerSeconds(context)} s: ${ANSWER_RULE})`];
     },
   };
 }
+
+// The contract: no answer within the sample period, but never less than 5 s, is a gate error. The
+// floor keeps a short slo.interval_seconds from turning a loaded runner's slow process start-up
+// into a false abort.
+const ANSWER_RULE = 'the sample period, slo.interval_seconds, but never less than 5 s';
+const answerSeconds = (context: SloContext): number => Math.max(context.slo.intervalSeconds, 5);
 
 // The action's own inputs carry the GitHub token and the kubeconfig (GITHUB_TOKEN is the token's
 // fallback), and the runner's tokens open
@@ -79,7 +84,7 @@ function environment(inherited: Readonly<Record<string, string | undefined>>, co
 function toMeasurement(result: Exclude<RunResult, { kind: 'failed' }>, file: string, context: SloContext): Measurement {
   switch (result.kind) {
     case 'timed-out':
-      return { ...NOTHING, gateError: `slo-command ${file} did not answer within ${context.slo.intervalSeconds} s (slo.interval_seconds, the sample period) and was stopped` };
+      return { ...NOTHING, gateError: `slo-command ${file} did not answer within ${answerSeconds(context)} s (${ANSWER_RULE}) and was stopped` };
     case 'signalled':
       return { ...observedValues(result.stdout), gateError: `slo-command ${file} was killed by ${result.signal}${lastLine(result.stderr, ': ')}` };
     case 'exited':
