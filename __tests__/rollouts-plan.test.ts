@@ -94,6 +94,11 @@ describe('compilePlan clause by clause', () => {
     expect(plan.firstShare?.percent).toBe(25);
   });
 
+  it('timed pauses holding no traffic delay the next gate: its wait allows for them', () => {
+    const { plan } = compilePlan(rollout([{ pause: { duration: '1h' } }, { setWeight: 10 }, { pause: {} }, { setWeight: 100 }, { pause: { duration: 600 } }]), AUTO);
+    expect(plan.gates.map((g) => [g.kind, g.leadSeconds])).toEqual([['pause', 3600], ['full', 600]]);
+  });
+
   it('several pauses at one weight share its gate; route, scale and plugin steps are recorded', () => {
     const { plan } = compilePlan(rollout([{ setWeight: 10 }, { setHeaderRoute: { name: 'h' } }, { pause: {} }, { setMirrorRoute: { name: 'm' } }, { pause: {} }, { plugin: { name: 'p' } }]), AUTO);
     expect(plan.gates[0]).toMatchObject({ kind: 'pause', percent: 10, from: 2, to: 5, promote: [2, 4] });

@@ -39,6 +39,8 @@ export interface Gate {
   readonly promote: readonly number[];
   /** Timed pauses in the segment, added up: how long the controller holds the weight. */
   readonly holdSeconds?: number;
+  /** Timed pauses without canary traffic just before the gate: how long the controller waits before reaching it. */
+  readonly leadSeconds?: number;
   readonly note?: string;
 }
 
@@ -96,6 +98,13 @@ export function compilePlan(rollout: RolloutObject, settings: PlanSettings): Com
     else segments.at(-1)!.indices.push(index);
   });
 
+  // Timed pauses that hold no traffic delay the next gate: its wait allows for them.
+  let lead = 0;
+  const leadOf = () => {
+    const seconds = lead;
+    lead = 0;
+    return seconds > 0 ? { leadSeconds: seconds } : {};
+  };
   for (const segment of segments) {
     const holds: Hold[] = [];
     for (const index of segment.indices) {
@@ -125,6 +134,7 @@ export function compilePlan(rollout: RolloutObject, settings: PlanSettings): Com
       const pauses = holds.filter((h) => h.kind === 'pause').map((h) => h.index);
       for (const h of holds) {
         if (h.kind !== 'pause') recorded.push({ index: h.index, what: `step ${h.index + 1} ${describeStep(steps[h.index])} at ${w}%: left to the controller` });
+        if (h.kind === 'timed-pause') lead += h.seconds;
       }
       if (pauses.length > 0) {
         const why = w <= 0 ? (segment.setWeightIndex === undefined ? 'before any setWeight' : 'after setWeight: 0') : 'at 100% before full promotion (judged after it)';
@@ -153,14 +163,14 @@ export function compilePlan(rollout: RolloutObject, settings: PlanSettings): Com
       );
     }
     gates.push({
-      kind, weight: w, percent: percentOf(w), setWeightIndex: segment.setWeightIndex, from: holds[0]!.index, to: segment.indices.at(-1)!, holds, promote: pauses,
+      kind, weight: w, percent: percentOf(w), setWeightIndex: segment.setWeightIndex, from: holds[0]!.index, to: segment.indices.at(-1)!, holds, promote: pauses, ...leadOf(),
       ...(timed.length > 0 ? { holdSeconds } : {}),
       ...(pauses.length > 1 ? { note: `${pauses.length} pauses at ${w}% share one gate: each is promoted once the window has been sampled` } : {}),
     });
   }
   const steady = gates.filter((g) => g.kind !== 'pass');
   if (steady.length === 0) notes.push(`no setWeight below 100: gated only at 100%`);
-  gates.push({ kind: 'full', weight: maxTrafficWeight, percent: 100, from: steps.length, to: steps.length, holds: [], promote: [] });
+  gates.push({ kind: 'full', weight: maxTrafficWeight, percent: 100, from: steps.length, to: steps.length, holds: [], promote: [], ...leadOf() });
 
   const background = canary.analysis ? { templates: templatesOf(canary.analysis), ...(canary.analysis.startingStep !== undefined ? { startingStep: canary.analysis.startingStep } : {}) } : undefined;
   if (background) notes.push(`background analysis ${background.templates.join(', ') || '(no template named)'}${background.startingStep !== undefined ? ` from step ${background.startingStep + 1}` : ''}: a failure aborts, an inconclusive run is a breach`);

@@ -7,11 +7,11 @@ import { readAnalyses } from '../analysis-runs.js';
 import { bakeWatched } from '../bake.js';
 import { Stop, type GateContext } from '../context.js';
 import { reachSteps, type Reached } from '../reach.js';
-import { requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
+import { leadMs, requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
 
 export const analysisGate: GateRunner = {
   async reach(ctx: GateContext, gate: Gate): Promise<Reached | undefined> {
-    const reached = await reachSteps(ctx, gate, { from: gate.from, to: gate.to }, `${gate.percent}%`);
+    const reached = await reachSteps(ctx, gate, { from: gate.from, to: gate.to }, `${gate.percent}%`, leadMs(gate));
     // Already past: the analysis was quicker than our first look; its result is read on leaving.
     if (reached.passed) return undefined;
     ctx.event(`at ${gate.percent}% (step ${(reached.snapshot.stepIndex ?? 0) + 1}, ${holdsText(gate)}), canary ${ctx.canaryHash}`, gate.percent);

@@ -4,11 +4,11 @@ import type { Gate } from '../../rollouts/plan.js';
 import { bakeWatched } from '../bake.js';
 import type { GateContext } from '../context.js';
 import { reachSteps, type Reached } from '../reach.js';
-import { requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
+import { leadMs, requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
 
 export const fullGate: GateRunner = {
   async reach(ctx: GateContext, gate: Gate): Promise<Reached> {
-    const reached = await reachSteps(ctx, gate, {}, '100%');
+    const reached = await reachSteps(ctx, gate, {}, '100%', leadMs(gate));
     ctx.event(`fully promoted and Healthy at 100%, ${ctx.canaryHash}`, 100);
     return reached;
   },

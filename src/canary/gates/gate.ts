@@ -44,3 +44,8 @@ export function samplesText(bake: BakeResult | undefined): string {
   const n = bake?.samples.length ?? 0;
   return `${n} sample${n === 1 ? '' : 's'}`;
 }
+
+/** How much longer than step-timeout-minutes reaching the gate may take: timed pauses without traffic before it. */
+export function leadMs(gate: Gate): number {
+  return (gate.leadSeconds ?? 0) * 1000;
+}

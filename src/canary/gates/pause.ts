@@ -5,11 +5,11 @@ import { bakeWatched } from '../bake.js';
 import { Stop, type GateContext } from '../context.js';
 import { promotePauses } from '../promote.js';
 import { reachSteps, type Reached } from '../reach.js';
-import { requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
+import { leadMs, requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
 
 export const pauseGate: GateRunner = {
   async reach(ctx: GateContext, gate: Gate): Promise<Reached> {
-    const reached = await reachSteps(ctx, gate, { from: gate.from, to: gate.promote.at(-1)!, paused: gate.holds[0]?.kind === 'pause' }, `${gate.percent}%`);
+    const reached = await reachSteps(ctx, gate, { from: gate.from, to: gate.promote.at(-1)!, paused: gate.holds[0]?.kind === 'pause' }, `${gate.percent}%`, leadMs(gate));
     if (reached.passed) {
       const detail = `step skipped: the rollout is past step ${gate.promote.at(-1)! + 1} before the ${gate.percent}% gate ran`;
       throw new Stop('step_skipped', 'skipped', detail, { tripped: { metric: 'step_skipped', value: null, threshold: null, detail } });

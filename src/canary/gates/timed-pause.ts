@@ -6,11 +6,11 @@ import { formatDuration } from '../../rollouts/duration.js';
 import { bakeWatched } from '../bake.js';
 import { Stop, type GateContext } from '../context.js';
 import { reachSteps, type Reached } from '../reach.js';
-import { requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
+import { leadMs, requireWithin, samplesText, type GateRunner, type Judged } from './gate.js';
 
 export const timedPauseGate: GateRunner = {
   async reach(ctx: GateContext, gate: Gate): Promise<Reached> {
-    const reached = await reachSteps(ctx, gate, { from: gate.from, to: gate.to }, `${gate.percent}%`);
+    const reached = await reachSteps(ctx, gate, { from: gate.from, to: gate.to }, `${gate.percent}%`, leadMs(gate));
     if (reached.passed) throw movedOnUnsampled(gate);
     ctx.event(`at ${gate.percent}% (step ${(reached.snapshot.stepIndex ?? 0) + 1}, timed pause ${formatDuration(gate.holdSeconds ?? 0)}), canary ${ctx.canaryHash}`, gate.percent);
     return reached;
