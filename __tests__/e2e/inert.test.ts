@@ -1,17 +1,18 @@
 // Text from elsewhere is inert everywhere, end to end through the bundled action: hostile check
 // names, commit statuses and slo-command output, as the runner, the job summary, the report and the
 // incident issue see them. The runner's view is parsed with the runner's rules (workflow-commands.ts).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as YAML from 'yaml';
 import { SECRET_TOKEN } from '../../sim/run-action.js';
 import type { World } from '../../sim/world.js';
 import { activeContent } from '../helpers/active-markdown.js';
 import { parseWorkflowCommands } from '../workflow-commands.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { worldPerTest } from './per-test-world.js';
 
 const start = worldPerTest();
+const tempDir = tempDirs();
 // Our links: GitHub pages, and the postmortem file relative to the report.
 const own = (w: World) => [w.github.url, 'https://github.example', '../../incidents/INC-'];
 
@@ -63,7 +64,7 @@ describe('hostile CI names', () => {
 
 describe('hostile slo-command output', () => {
   it('stderr that pings a team and injects commands: rolled back (exit 3), the incident issue inert, the log clean', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'rtp-slo-'));
+    const dir = tempDir('rtp-slo-');
     const script = path.join(dir, 'check-slo.mjs');
     writeFileSync(script, `process.stderr.write(${JSON.stringify(`first line\npaging @acme/sre <img src=x onerror=alert(1)> see #123 https://evil.test ::error::fake ##[stop-commands]tok`)});\nprocess.exit(2);\n`);
     const w = await start();
@@ -102,7 +103,7 @@ describe('secrets', () => {
     const w = await start();
     const kubeconfig = YAML.parse(w.kube.kubeconfig());
     kubeconfig.users.push({ name: 'oidc', user: { 'auth-provider': { name: 'oidc', config: { 'id-token': 'file-oidc-id-token' } } } });
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'rtp-kubeconfig-')), 'config');
+    const file = path.join(tempDir('rtp-kubeconfig-'), 'config');
     writeFileSync(file, YAML.stringify(kubeconfig));
     const run = await w.run({ kubeconfig: '', 'dry-run': 'true' }, { env: { KUBECONFIG: file } });
     expect(run.code).toBe(0);

@@ -2,16 +2,17 @@
 // its creation; the postmortem file when the issue is refused; a symlinked devops refused before
 // any write; a previous-release-tag that does not exist found in preflight; a ruleset's 422 on the
 // tag; the job summary under 1 MiB in bytes with CJK text.
-import { mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { RULESET_REFUSES_TAGS } from '../../sim/github/faults.js';
 import { githubWrites, type World } from '../../sim/world.js';
 import { renderGfm } from '../helpers/active-markdown.js';
 import { parseWorkflowCommands } from '../workflow-commands.js';
+import { tempDirs } from '../helpers/temp-dirs.js';
 import { worldPerTest } from './per-test-world.js';
 
 const start = worldPerTest();
+const tempDir = tempDirs();
 const BREACH_AT_25 = { SLO_PLAN: JSON.stringify({ 25: { error_rate: 0.05, p95_latency_ms: 140 } }) };
 const issues = (w: World) => [...w.github.state.issues.values()];
 const errors = (stdout: string) => parseWorkflowCommands(stdout).filter((c) => c.name === 'error').map((c) => c.data);
@@ -48,8 +49,8 @@ describe('the incident issue', () => {
 describe('symbolic links out of the workspace', () => {
   it('a devops link is refused before any write: exit 1, nothing sent, nothing written there, the problem in the log and summary', async () => {
     const w = await start();
-    const workspace = mkdtempSync(path.join(tmpdir(), 'rtp-ws-'));
-    const outside = mkdtempSync(path.join(tmpdir(), 'rtp-outside-'));
+    const workspace = tempDir('rtp-ws-');
+    const outside = tempDir('rtp-outside-');
     symlinkSync(outside, path.join(workspace, 'devops'));
     const run = await w.run({}, { workspace });
     expect(run.code).toBe(1);
