@@ -5,28 +5,12 @@
 //   compare: stable and released with compare: none;
 // - an identical (A/A) canary with early_promote finishes each step well before its window.
 // Windows are seconds long; the action samples every second on the real clock (no test sleeps).
-import { podTemplateHash, SimKube } from '../../sim/kube/index.js';
+import { templateHashes } from '../helpers/template-hashes.js';
 import { startExporter, type Exporter } from '../../sim/metrics/exporter.js';
 import { startPrometheus, type PrometheusServer } from '../../sim/metrics/prometheus.js';
-import { NEW_IMAGE, ROLLOUT, startWorld, type World } from '../../sim/world.js';
+import { NEW_IMAGE, startWorld, type World } from '../../sim/world.js';
 
 const AA_DIGEST = `sha256:${'d'.repeat(64)}`;
-
-async function templateHashes(...images: string[]): Promise<{ stable: string; canary: string[] }> {
-  const kube = await SimKube.start();
-  try {
-    kube.addRollout(ROLLOUT);
-    const stored = kube.getRollout(ROLLOUT.namespace, ROLLOUT.name).spec.template!;
-    const withImage = (image: string) => {
-      const template = structuredClone(stored);
-      template.spec!.containers!.find((c) => c.name === ROLLOUT.name)!.image = image;
-      return podTemplateHash(template);
-    };
-    return { stable: kube.getRollout(ROLLOUT.namespace, ROLLOUT.name).status!.stableRS as string, canary: images.map(withImage) };
-  } finally {
-    await kube.stop();
-  }
-}
 
 let exporter: Exporter;
 let prometheus: PrometheusServer;

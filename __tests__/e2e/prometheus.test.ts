@@ -2,33 +2,13 @@
 // scraping the sim exporter, whose canary pods carry the rollouts_pod_template_hash the simulated
 // controller gives the new ReplicaSet. Two releases, two images, so two canary hashes that are
 // both scraped from the start and never share a rate window: one bad (20% 5xx), one good.
-import { podTemplateHash, SimKube } from '../../sim/kube/index.js';
+import { templateHashes } from '../helpers/template-hashes.js';
 import { startExporter, type Exporter } from '../../sim/metrics/exporter.js';
 import { startPrometheus, type PrometheusServer } from '../../sim/metrics/prometheus.js';
-import { NEW_IMAGE, ROLLOUT, STABLE_IMAGE, startWorld, type World } from '../../sim/world.js';
+import { NEW_IMAGE, STABLE_IMAGE, startWorld, type World } from '../../sim/world.js';
 
 const GOOD_DIGEST = `sha256:${'c'.repeat(64)}`;
 const GOOD_IMAGE = `ghcr.io/acme/checkout-api@${GOOD_DIGEST}`;
-
-/**
- * The hashes the controller will give the seed Rollout's pod template with each image: the template
- * the action PUTs is the stored one with the container's image replaced.
- */
-async function templateHashes(...images: string[]): Promise<{ stable: string; canary: string[] }> {
-  const kube = await SimKube.start();
-  try {
-    kube.addRollout(ROLLOUT);
-    const stored = kube.getRollout(ROLLOUT.namespace, ROLLOUT.name).spec.template!;
-    const withImage = (image: string) => {
-      const template = structuredClone(stored);
-      template.spec!.containers!.find((c) => c.name === ROLLOUT.name)!.image = image;
-      return podTemplateHash(template);
-    };
-    return { stable: kube.getRollout(ROLLOUT.namespace, ROLLOUT.name).status!.stableRS as string, canary: images.map(withImage) };
-  } finally {
-    await kube.stop();
-  }
-}
 
 let exporter: Exporter;
 let prometheus: PrometheusServer;

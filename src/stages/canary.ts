@@ -4,18 +4,15 @@
 // Any ending other than full promotion — a breach, a failed or inconclusive analysis, Degraded, a
 // step not reached in time, a skipped step, a cancellation — stops the canary and hands over to
 // the rollback stage (or, for a canary that is not ours, to none).
-import { Stop, type CanaryState, type GateContext, type StepResult, type TimelineEvent, type Tripped } from '../canary/context.js';
+import { Stop, type CanaryState, type GateContext, type GatePorts, type StepResult, type TimelineEvent, type Tripped } from '../canary/context.js';
 import { GATES, type Judged } from '../canary/gates/index.js';
 import type { Reached } from '../canary/reach.js';
 import { formatShare, realShare, type Share } from '../canary/share.js';
 import type { Clock } from '../clock.js';
 import { kubeErrorMessage } from '../kube/errors.js';
-import type { KubePort } from '../kube/port.js';
 import { setImage, type SetImageResult } from '../rollouts/image.js';
 import { weightAt, type Gate, type Plan } from '../rollouts/plan.js';
 import type { Settings } from '../settings.js';
-import type { Sample } from '../slo/bake.js';
-import type { SloProviderBackend } from '../slo/provider.js';
 import type { ClusterPreflight } from './preflight-cluster.js';
 
 export type { CanaryState, StepResult, TimelineEvent, Tripped } from '../canary/context.js';
@@ -39,15 +36,8 @@ export interface CanaryResult {
   readonly timeline: readonly TimelineEvent[];
 }
 
-export interface CanaryPorts {
-  readonly kube: KubePort;
-  readonly slo: SloProviderBackend;
-  readonly clock: Clock;
-  readonly log: { info(message: string): void };
-  readonly signal?: AbortSignal;
-  /** Called with each sample as it returns (progress output; the benchmark measures reaction time). */
-  readonly onSample?: (sample: Sample) => void;
-}
+/** What the canary needs from outside: the gates' own ports (`onSample`: progress output; the benchmark measures reaction time). */
+export type CanaryPorts = GatePorts;
 
 export async function canary(settings: Settings, preflight: ClusterPreflight, ports: CanaryPorts): Promise<CanaryResult> {
   const { kube, clock, log, signal } = ports;
