@@ -14,5 +14,8 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', ...withoutPrometheus],
   globalSetup: '<rootDir>/scripts/jest-global-setup.js',
   testTimeout: 60000,
+  // Jest's default on a 2-core machine is one worker; the end-to-end files mostly wait on their
+  // simulated worlds, so two workers halve the wall time without starving either.
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/prometheus-tests.js', '<rootDir>/scripts/summary-reporter.js'],
 };
