@@ -72,6 +72,13 @@ describe('headerLines', () => {
     expect(lines).toContain('**A re-run:** is refused by preflight until the Rollout is at rest: restore production first');
   });
 
+  it('links the incident issue where to look, a working link (the reasons show it as inert text)', () => {
+    const incident = { id: 'INC-2026-11-30-01', url: 'https://github.com/acme/shop/issues/6', reused: false, file: { path: 'incidents/INC-2026-11-30-01.md', content: '' } };
+    const lines = headerLines(failed('x'), settingsWith(), run({ incident }, failed('x')));
+    expect(lines).toContain('Incident [INC-2026-11-30-01](https://github.com/acme/shop/issues/6)');
+    expect(headerLines(failed('x'), settingsWith(), run({ incident: { ...incident, url: undefined, problem: 'no issues: write' } }, failed('x')))).not.toContain('Incident [');
+  });
+
   it('links the Rollout in the dashboard when rollouts-dashboard-url is set', () => {
     const lines = headerLines(released('x'), settingsWith({ 'rollouts-dashboard-url': 'https://rollouts.example.com/rollouts' }), run({}));
     expect(lines).toContain('Rollout: [prod/checkout-api](https://rollouts.example.com/rollouts/rollout/prod/checkout-api)');

@@ -59,6 +59,8 @@ describe('report content and outputs', () => {
     expect(top).toContain('**A re-run:** keeps the tag and runs the canary of v2.14.0 again from the first step');
     // The dashboard's route is /rollout/:namespace/:name under its root path.
     expect(top).toContain('Rollout: [prod/checkout-api](https://rollouts.example.com/rollouts/rollout/prod/checkout-api)');
+    // The incident issue is a working link there (our own URL, not broken by the inert layer).
+    expect(top).toMatch(/Incident \[INC-\d{4}-\d{2}-\d{2}-\d{2}\]\(http:\/\/127\.0\.0\.1:\d+\/acme\/shop\/issues\/\d+\)/);
     const suspects = section(run.report(), 'Suspect changes');
     expect(suspects).toContain('Changes between `v2.13.0` and this release:');
     expect(suspects).toMatch(/\| \[#\d+\]\([^)]+\/pull\/\d+\) \| feat: express checkout \| \[@carol\]/);

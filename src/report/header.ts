@@ -1,7 +1,7 @@
 // What a reader of the report wants before any detail, and what the outputs `image`,
 // `previous-image` and `deployment-id` say: which image went out and which it replaced (or
 // production went back to), the previous release, what the tag now means and what a re-run will
-// do, and where to look (the deployment, the Rollout). Pure: one place for these facts, read by
+// do, and where to look (the incident, the deployment, the Rollout). Pure: one place for these facts, read by
 // the report and by finish.ts for the outputs.
 import type { Outcome } from '../outcome.js';
 import type { ReleaseRun } from '../release.js';
@@ -88,6 +88,9 @@ export function headerLines(outcome: Outcome, settings: Settings | undefined, ru
     settings.rolloutsDashboardUrl
       ? `Rollout: ${externalLink(`${settings.namespace}/${settings.service}`, rolloutDashboardUrl(settings.rolloutsDashboardUrl, settings.namespace, settings.service))}`
       : `Rollout: ${code(rolloutCommand(settings.namespace, settings.service))}`,
+    // The incident issue as a link: in the reasons above it is part of a sentence that goes through
+    // inert(), which breaks every URL it meets (and so this one, our own).
+    ...(run?.incident?.url ? [`Incident ${externalLink(run.incident.id, run.incident.url)}`] : []),
     ...(facts.deploymentId !== undefined
       ? [`GitHub deployment ${facts.deploymentId} to ${externalLink(settings.environment, `${settings.run.serverUrl}/${settings.run.owner}/${settings.run.repo}/deployments`)}`]
       : []),
